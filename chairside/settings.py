@@ -1,0 +1,146 @@
+"""Every setting Chairside reads, in one place, with the embedded defaults.
+
+Settings are read from the environment when `load_settings()` is called, never at import time,
+so tests and Dagster runs can point the same code at other paths without reloading modules.
+The names are fixed by CONTRACTS.md; `.env.example` documents each one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    """Kafka connection; `security` holds the SASL/SSL options passed through to the client."""
+
+    bootstrap: tuple[str, ...]
+    security: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CassandraSettings:
+    hosts: tuple[str, ...]
+    port: int
+    keyspace: str
+    username: str | None
+    password: str | None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    duckdb_path: Path
+    inbox: Path
+    reports_dir: Path
+    mlflow_tracking_uri: str
+    kafka: KafkaSettings | None
+    cassandra: CassandraSettings | None
+    smtp: SmtpSettings | None
+
+
+# Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
+# kafka-python's own so an operator can look each one up in its documentation.
+KAFKA_SECURITY_OPTIONS = (
+    "security_protocol",
+    "sasl_mechanism",
+    "sasl_plain_username",
+    "sasl_plain_password",
+    "ssl_cafile",
+    "ssl_certfile",
+    "ssl_keyfile",
+    "ssl_password",
+)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from `environ` (the process environment by default).
+
+    Relative paths are relative to the working directory, as an operator would expect from a
+    path in an environment variable.
+    """
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("CHAIRSIDE_DATA_DIR") or "data")
+
+    def path(name: str, default: Path) -> Path:
+        return Path(env[name]) if env.get(name) else default
+
+    bootstrap = _split(env.get("CHAIRSIDE_KAFKA_BOOTSTRAP", ""))
+    kafka = None
+    if bootstrap:
+        security = {
+            option: env[f"CHAIRSIDE_KAFKA_{option.upper()}"]
+            for option in KAFKA_SECURITY_OPTIONS
+            if env.get(f"CHAIRSIDE_KAFKA_{option.upper()}")
+        }
+        kafka = KafkaSettings(bootstrap=bootstrap, security=security)
+
+    hosts = _split(env.get("CHAIRSIDE_CASSANDRA_HOSTS", ""))
+    cassandra = None
+    if hosts:
+        cassandra = CassandraSettings(
+            hosts=hosts,
+            port=_int(env, "CHAIRSIDE_CASSANDRA_PORT", 9042),
+            keyspace=env.get("CHAIRSIDE_CASSANDRA_KEYSPACE") or "chairside",
+            username=env.get("CHAIRSIDE_CASSANDRA_USERNAME") or None,
+            password=env.get("CHAIRSIDE_CASSANDRA_PASSWORD") or None,
+        )
+
+    smtp = None
+    if env.get("CHAIRSIDE_SMTP_HOST"):
+        smtp = SmtpSettings(
+            host=env["CHAIRSIDE_SMTP_HOST"],
+            port=_int(env, "CHAIRSIDE_SMTP_PORT", 587),
+            username=env.get("CHAIRSIDE_SMTP_USERNAME") or None,
+            password=env.get("CHAIRSIDE_SMTP_PASSWORD") or None,
+            sender=env.get("CHAIRSIDE_SMTP_FROM") or "chairside@localhost",
+            starttls=_flag(env.get("CHAIRSIDE_SMTP_STARTTLS", "true")),
+        )
+
+    mlflow_default = f"sqlite:///{(data_dir / 'mlflow' / 'mlflow.db').as_posix()}"
+    return Settings(
+        data_dir=data_dir,
+        duckdb_path=path("CHAIRSIDE_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
+        inbox=path("CHAIRSIDE_INBOX", data_dir / "inbox"),
+        reports_dir=path("CHAIRSIDE_REPORTS_DIR", data_dir / "reports"),
+        mlflow_tracking_uri=env.get("MLFLOW_TRACKING_URI") or mlflow_default,
+        kafka=kafka,
+        cassandra=cassandra,
+        smtp=smtp,
+    )
