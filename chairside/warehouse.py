@@ -1,0 +1,55 @@
+"""Opening the DuckDB warehouse the same way everywhere.
+
+DuckDB allows one writing process or many reading ones per file. Writers go through `connect`;
+readers (apps, reports) use `read_frame`, which holds a read-only connection only for the length
+of one query and retries while a writer holds the file, so a dashboard keeps answering while the
+pipeline builds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be read now; the message is fit to show to a user."""
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def read_frame(
+    path: Path,
+    sql: str,
+    params: Sequence[object] | None = None,
+    *,
+    attempts: int = 20,
+    wait_seconds: float = 0.25,
+) -> pd.DataFrame:
+    if not path.exists():
+        raise WarehouseUnavailable(
+            f"No warehouse at {path}. Run `make demo` (or the pipeline) to build it."
+        )
+    for attempt in range(attempts):
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                return con.execute(sql, list(params or [])).df()
+        except duckdb.IOException as error:  # a writer holds the file lock
+            if attempt == attempts - 1:
+                raise WarehouseUnavailable(
+                    f"The warehouse at {path} is busy being rebuilt; try again in a moment."
+                ) from error
+            time.sleep(wait_seconds)
+        except duckdb.CatalogException as error:
+            raise WarehouseUnavailable(
+                f"The warehouse at {path} does not have this table yet: {error}"
+            ) from error
+    raise AssertionError("unreachable")

@@ -1,0 +1,177 @@
+"""The five kinds of inbox spreadsheet (CONTRACTS.md): their columns and how each cell is read.
+
+The contract names the headers; this module maps each header to the raw table columns it fills
+and the parser that reads it. Adding a kind or a column is a change here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ingestion.inbox import cells
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What a parser may need beyond the cell: the column's day/month order and the phone region."""
+
+    date_order: str = "DMY"
+    phone_region: str = "CA"
+
+
+Parser = Callable[[cells.Cell, ParseContext], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    fields: tuple[tuple[str, str], ...]  # (raw column name, DuckDB type), in parser output order
+    parse: Parser
+    required: bool = False
+    dates: bool = False  # the column holds dates, so its day/month order is inferred per file
+
+    @property
+    def key(self) -> str:
+        return header_key(self.header)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def table(self) -> str:
+        return f"raw_inbox.{self.name}"
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+def header_key(header: object) -> str:
+    """Headers match case- and space-insensitively: `Service Code` == `service code`."""
+    return re.sub(r"\s+", "", str(header)).lower() if header is not None else ""
+
+
+def _one(parser: Callable[[cells.Cell], Any]) -> Parser:
+    return lambda value, _ctx: (parser(value),)
+
+
+def _text(value: cells.Cell, _ctx: ParseContext) -> tuple[str]:
+    parsed = cells.text(value)
+    if parsed is None:
+        raise cells.CellError("is empty")
+    return (parsed,)
+
+
+def _phone(value: cells.Cell, ctx: ParseContext) -> tuple[str, str]:
+    return cells.phone(value, ctx.phone_region)
+
+
+def _timestamp(value: cells.Cell, ctx: ParseContext) -> tuple[Any, int | None]:
+    return cells.timestamp(value, ctx.date_order)
+
+
+def _date(value: cells.Cell, ctx: ParseContext) -> tuple[Any]:
+    return (cells.date(value, ctx.date_order),)
+
+
+def _duration(value: cells.Cell, _ctx: ParseContext) -> tuple[int]:
+    return (cells.whole_number(value, minimum=1, maximum=24 * 60),)
+
+
+SHOP_REF = ("shop_ref", "VARCHAR")  # as written; resolved to a shop_id by the loader
+PHONE = (("phone_raw", "VARCHAR"), ("phone_e164", "VARCHAR"))
+
+SHOPS = Kind(
+    "shops",
+    (
+        Column("Shop", (("shop_id", "VARCHAR"),), _one(cells.shop_slug), required=True),
+        Column("Name", (("name", "VARCHAR"),), _text, required=True),
+        Column("Time Zone", (("time_zone", "VARCHAR"),), _one(cells.time_zone), required=True),
+        Column("Currency", (("currency", "VARCHAR"),), _one(cells.currency)),
+        Column("Opens", (("opens", "TIME"),), _one(cells.time_of_day)),
+        Column("Closes", (("closes", "TIME"),), _one(cells.time_of_day)),
+        Column("Open Days", (("open_days", "VARCHAR[]"),), _one(cells.open_days)),
+        # A Chairside addition: the owner's address for the weekly snapshot. Optional, so every
+        # file valid under the contract stays valid.
+        Column("Owner Email", (("owner_email", "VARCHAR"),), _one(cells.email)),
+    ),
+)
+
+PRICE_LIST = Kind(
+    "price_list",
+    (
+        Column("Shop", (SHOP_REF,), _text, required=True),
+        Column("Service Code", (("service_code", "VARCHAR"),), _text, required=True),
+        Column("Service", (("service_name", "VARCHAR"),), _text, required=True),
+        Column("Price", (("price", "DECIMAL(10,2)"),), _one(cells.money), required=True),
+        Column("Category", (("category", "VARCHAR"),), _text),
+        Column("Duration (min)", (("duration_min", "INTEGER"),), _duration),
+        Column("Effective From", (("effective_from", "DATE"),), _date, dates=True),
+    ),
+)
+
+STAFF = Kind(
+    "staff",
+    (
+        Column("Shop", (SHOP_REF,), _text, required=True),
+        Column("Staff ID", (("staff_id", "VARCHAR"),), _text, required=True),
+        Column("Name", (("name", "VARCHAR"),), _text, required=True),
+        Column("Role", (("role", "VARCHAR"),), _text),
+        Column("Commission %", (("commission_pct", "DECIMAL(5,2)"),), _one(cells.percent)),
+        Column("Start Date", (("start_date", "DATE"),), _date, dates=True),
+        Column("End Date", (("end_date", "DATE"),), _date, dates=True),
+    ),
+)
+
+CUSTOMERS = Kind(
+    "customers",
+    (
+        Column("Name", (("name", "VARCHAR"),), _text, required=True),
+        Column("Phone", PHONE, _phone, required=True),
+        Column("Email", (("email", "VARCHAR"),), _one(cells.email)),
+        Column("Age", (("age", "INTEGER"),), _one(cells.age)),
+        Column("Gender", (("gender", "VARCHAR"),), _one(cells.gender)),
+        Column("Shop", (SHOP_REF,), _text),
+        Column("Customer Since", (("customer_since", "DATE"),), _date, dates=True),
+    ),
+)
+
+INQUIRIES = Kind(
+    "inquiries",
+    (
+        Column("Name", (("name", "VARCHAR"),), _text, required=True),
+        Column("Phone", PHONE, _phone, required=True),
+        Column("Inquiry", (("message", "VARCHAR"),), _text, required=True),
+        Column(
+            "Timestamp",
+            (("inquired_at", "TIMESTAMP"), ("inquired_at_offset_min", "INTEGER")),
+            _timestamp,
+            required=True,
+            dates=True,
+        ),
+        Column("Age", (("age", "INTEGER"),), _one(cells.age)),
+        Column("Gender", (("gender", "VARCHAR"),), _one(cells.gender)),
+        Column("Email", (("email", "VARCHAR"),), _one(cells.email)),
+        Column("Shop", (SHOP_REF,), _text),
+    ),
+)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (SHOPS, PRICE_LIST, STAFF, CUSTOMERS, INQUIRIES)}
+
+# Shops load first: the other kinds name shops, and a row naming an unknown shop is quarantined.
+LOAD_ORDER = ("shops", "price_list", "staff", "customers", "inquiries")
+
+
+def kind_of(file_name: str) -> Kind | None:
+    """The kind is the file name's first word: `price_list_2026.xlsx`, `Inquiries - May.csv`."""
+    stem = file_name.rsplit(".", 1)[0].lower()
+    for name in sorted(KINDS, key=len, reverse=True):
+        if re.match(rf"{name.replace('_', '[ _-]?')}(?![a-z])", stem):
+            return KINDS[name]
+    return None

@@ -1,0 +1,127 @@
+"""Turn a sheet of raw cells into typed rows and quarantined rows for one kind.
+
+A sheet qualifies when some row near the top holds every required header (title rows and merged
+banners above the header are common). Each data row either parses whole or is quarantined with
+its row number, the columns at fault and why; blank rows are not data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingestion.inbox import cells
+from ingestion.inbox.kinds import Column, Kind, ParseContext, header_key
+from ingestion.inbox.reader import Sheet
+
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Header:
+    row_number: int
+    positions: dict[str, int]  # column key -> 0-based cell index
+    extra: tuple[str, ...]  # headers the contract does not know, as written
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    sheet: str | None
+    row_number: int
+    column: str
+    reason: str
+    raw: dict[str, str | None]
+
+
+@dataclass
+class ParsedSheet:
+    sheet: str | None
+    header: Header
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    blank_rows: int = 0
+
+
+def find_header(kind: Kind, sheet: Sheet) -> Header | tuple[str, ...]:
+    """The header row, or the required headers missing from the best candidate row."""
+    known = {column.key: column for column in kind.columns}
+    best_missing: tuple[str, ...] = tuple(c.header for c in kind.required)
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        keys = [header_key(cell) for cell in row]
+        missing = tuple(c.header for c in kind.required if c.key not in keys)
+        if not missing:
+            positions: dict[str, int] = {}
+            extra: list[str] = []
+            for position, key in enumerate(keys):
+                if key in known and key not in positions:
+                    positions[key] = position
+                elif key:
+                    extra.append(cells.text(row[position]) or key)
+            return Header(index + 1, positions, tuple(extra))
+        if len(missing) < len(best_missing):
+            best_missing = missing
+    return best_missing
+
+
+def _display(value: cells.Cell) -> str | None:
+    return None if cells.is_blank(value) else str(value)
+
+
+def _column_context(
+    column: Column, header: Header, data: list[tuple[cells.Cell, ...]], base: ParseContext
+) -> ParseContext:
+    if not column.dates:
+        return base
+    position = header.positions.get(column.key)
+    values = [row[position] for row in data if position is not None and position < len(row)]
+    order = cells.infer_date_order(values, base.date_order)
+    return ParseContext(date_order=order, phone_region=base.phone_region)
+
+
+def parse_sheet(kind: Kind, sheet: Sheet, header: Header, base: ParseContext) -> ParsedSheet:
+    data = sheet.rows[header.row_number :]
+    contexts = {c.key: _column_context(c, header, data, base) for c in kind.columns}
+    parsed = ParsedSheet(sheet.name, header)
+    for offset, row in enumerate(data):
+        row_number = header.row_number + 1 + offset
+        if all(cells.is_blank(cell) for cell in row):
+            parsed.blank_rows += 1
+            continue
+        values: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        for column in kind.columns:
+            position = header.positions.get(column.key)
+            cell = row[position] if position is not None and position < len(row) else None
+            if cells.is_blank(cell):
+                if column.required:
+                    problems.append((column.header, "is empty"))
+                values.update({name: None for name, _ in column.fields})
+                continue
+            try:
+                result = column.parse(cell, contexts[column.key])
+            except cells.CellError as error:
+                problems.append((column.header, str(error)))
+                continue
+            values.update(
+                {name: value for (name, _), value in zip(column.fields, result, strict=True)}
+            )
+        if problems:
+            raw = {
+                c.header: _display(row[p]) if p < len(row) else None
+                for c in kind.columns
+                if (p := header.positions.get(c.key)) is not None
+            }
+            parsed.quarantined.append(
+                Quarantined(
+                    sheet=sheet.name,
+                    row_number=row_number,
+                    column=", ".join(name for name, _ in problems),
+                    reason="; ".join(f"{name} {reason}" for name, reason in problems),
+                    raw=raw,
+                )
+            )
+        else:
+            values["row_number"] = row_number
+            values["sheet"] = sheet.name
+            parsed.rows.append(values)
+    return parsed
