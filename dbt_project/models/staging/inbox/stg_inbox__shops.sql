@@ -1,0 +1,35 @@
+-- One row per shop: the most recently loaded row that names it wins.
+with source as (
+    select * from {{ source('inbox', 'shops') }}
+),
+
+files as (
+    select * from {{ ref('stg_inbox__files') }}
+),
+
+renamed as (
+    select
+        source.shop_id,
+        source.name as shop_name,
+        source.time_zone,
+        coalesce(source.currency, 'CAD') as currency,
+        source.opens as opens_at,
+        source.closes as closes_at,
+        source.open_days,
+        source.owner_email,
+        files.loaded_at,
+        row_number() over (
+            partition by source.shop_id
+            order by files.loaded_at desc, files.version desc, source.row_number desc
+        ) as recency
+    from source
+    inner join files using (file_id)
+),
+
+final as (
+    select * exclude (recency, loaded_at)
+    from renamed
+    where recency = 1
+)
+
+select * from final

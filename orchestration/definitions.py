@@ -1,0 +1,44 @@
+"""Everything Dagster runs for Chairside: `dagster dev` loads `defs` from here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.dbt.assets import chairside_dbt_assets
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.ingestion.inbox import inbox_tables
+from orchestration.defs.resources import InboxResource, WarehouseResource
+
+pipeline_job = dg.define_asset_job(
+    "chairside_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Ingest every source, build the warehouse, run every check.",
+)
+
+# The dbt next to this interpreter, so a run started as `.venv/bin/chairside` finds it without
+# the venv on PATH; plain `dbt` (from PATH) elsewhere.
+_venv_dbt = Path(sys.executable).with_name("dbt")
+DBT_EXECUTABLE = str(_venv_dbt) if _venv_dbt.exists() else "dbt"
+
+nightly_build = dg.ScheduleDefinition(
+    name="nightly_build",
+    job=pipeline_job,
+    cron_schedule="0 3 * * *",
+    execution_timezone="America/St_Johns",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+defs = dg.Definitions(
+    assets=[inbox_tables, chairside_dbt_assets],
+    jobs=[pipeline_job],
+    schedules=[nightly_build],
+    resources={
+        "warehouse": WarehouseResource(),
+        "inbox": InboxResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    },
+)

@@ -1,0 +1,1 @@
+"""Dagster definitions grouped by domain: ingestion, dbt, and what later layers add."""

@@ -1,0 +1,33 @@
+"""The dbt models as Dagster assets, their tests as asset checks."""
+
+import os
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.resources import WarehouseResource
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by their folder (staging, intermediate, marts), the layer they form."""
+
+    def get_group_name(self, dbt_resource_props) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "model" and len(fqn) > 2:
+            return fqn[1]
+        return super().get_group_name(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=LayeredTranslator(),
+)
+def chairside_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    # dbt runs in dbt_project/ and reads the warehouse path from CHAIRSIDE_DUCKDB_PATH; pinning it
+    # to the resolved absolute path makes dbt write where the rest of this run reads.
+    os.environ["CHAIRSIDE_DUCKDB_PATH"] = str(warehouse.resolved_path)
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,40 @@
+"""Resources shared by every domain.
+
+Paths default to None and are resolved from `chairside.settings` when a run uses them, so the
+embedded defaults and the CHAIRSIDE_* variables apply without any environment read at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from chairside import warehouse
+from chairside.settings import load_settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse; `path` overrides CHAIRSIDE_DUCKDB_PATH (tests, one-off runs)."""
+
+    path: str | None = None
+
+    @property
+    def resolved_path(self) -> Path:
+        return Path(self.path).resolve() if self.path else load_settings().duckdb_path.resolve()
+
+    def connect(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        return warehouse.connect(self.resolved_path, read_only=read_only)
+
+
+class InboxResource(dg.ConfigurableResource):
+    """The spreadsheet inbox folder; `path` overrides CHAIRSIDE_INBOX."""
+
+    path: str | None = None
+    phone_region: str = "CA"
+    default_date_order: str = "DMY"
+
+    @property
+    def resolved_path(self) -> Path:
+        return Path(self.path).resolve() if self.path else load_settings().inbox.resolve()

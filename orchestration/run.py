@@ -1,0 +1,15 @@
+"""Run the pipeline job in-process against a persistent Dagster instance, so the runs the demo
+makes show up in `dagster dev` afterwards."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import defs
+
+
+def run_pipeline(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def("chairside_pipeline")
+    return job.execute_in_process(
+        instance=instance or dg.DagsterInstance.get(), raise_on_error=False
+    )
