@@ -19,7 +19,9 @@ from pathlib import Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--shops", type=int, default=3)
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=7)
@@ -30,12 +32,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="chairside-bench-") as scratch:
         root = (args.keep or Path(scratch)).resolve()
         data = root / "data"
-        os.environ.update({
-            "CHAIRSIDE_DATA_DIR": str(data),
-            "CHAIRSIDE_DUCKDB_PATH": str(data / "warehouse.duckdb"),
-            "CHAIRSIDE_INBOX": str(data / "inbox"),
-            "DAGSTER_HOME": str(data / "dagster_home"),
-        })
+        os.environ.update(
+            {
+                "CHAIRSIDE_DATA_DIR": str(data),
+                "CHAIRSIDE_DUCKDB_PATH": str(data / "warehouse.duckdb"),
+                "CHAIRSIDE_INBOX": str(data / "inbox"),
+                "DAGSTER_HOME": str(data / "dagster_home"),
+            }
+        )
         (data / "dagster_home").mkdir(parents=True, exist_ok=True)
 
         from chairside.demo import DemoConfig, generate, write_dataset
@@ -44,13 +48,19 @@ def main() -> int:
 
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        config = DemoConfig(seed=args.seed, shops=args.shops, years=args.years, end_date=args.end_date)
+        config = DemoConfig(
+            seed=args.seed, shops=args.shops, years=args.years, end_date=args.end_date
+        )
         dataset = generate(config)
         timings["generate"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        write_dataset(dataset, inbox_dir=data / "inbox", events_dir=data / "demo" / "events",
-                      crm_dir=data / "demo" / "crm")
+        write_dataset(
+            dataset,
+            inbox_dir=data / "inbox",
+            events_dir=data / "demo" / "events",
+            crm_dir=data / "demo" / "crm",
+        )
         timings["write sources"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -70,7 +80,9 @@ def main() -> int:
             """,
         ).iloc[0]
 
-    print(f"chairside pipeline benchmark: {args.shops} shops x {args.years:g} years, seed {args.seed}")
+    print(
+        f"chairside pipeline benchmark: {args.shops} shops x {args.years:g} years, seed {args.seed}"
+    )
     for stage, seconds in timings.items():
         print(f"  {stage:<42} {seconds:8.2f} s")
     print(f"  {'total':<42} {sum(timings.values()):8.2f} s")

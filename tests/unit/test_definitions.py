@@ -12,8 +12,13 @@ def test_definitions_load_and_validate() -> None:
 def test_asset_graph_connects_the_inbox_to_the_marts() -> None:
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"inbox/shops", "inbox/inquiries", "marts/dim_shop", "marts/dim_service",
-            "marts/fct_inquiries"} <= keys
+    assert {
+        "inbox/shops",
+        "inbox/inquiries",
+        "marts/dim_shop",
+        "marts/dim_service",
+        "marts/fct_inquiries",
+    } <= keys
     upstream = graph.get(dg.AssetKey(["staging", "stg_inbox__inquiries"])).parent_keys
     assert dg.AssetKey(["inbox", "inquiries"]) in upstream
 

@@ -90,13 +90,28 @@ def test_time_of_day_from_text_and_excel_fraction() -> None:
 
 
 ANY_CELL = st.one_of(
-    st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=True),
-    st.booleans(), st.datetimes(), st.dates(), st.times(),
+    st.none(),
+    st.text(max_size=40),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.datetimes(),
+    st.dates(),
+    st.times(),
 )
 PARSERS = [
-    cells.money, cells.percent, cells.age, cells.email, cells.gender, cells.open_days,
-    cells.time_of_day, cells.shop_slug, cells.time_zone, cells.currency,
-    lambda v: cells.timestamp(v, "DMY"), lambda v: cells.date(v, "MDY"),
+    cells.money,
+    cells.percent,
+    cells.age,
+    cells.email,
+    cells.gender,
+    cells.open_days,
+    cells.time_of_day,
+    cells.shop_slug,
+    cells.time_zone,
+    cells.currency,
+    lambda v: cells.timestamp(v, "DMY"),
+    lambda v: cells.date(v, "MDY"),
     lambda v: cells.phone(v, "CA"),
 ]
 

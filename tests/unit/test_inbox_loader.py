@@ -15,7 +15,7 @@ from ingestion.inbox.loader import load_inbox, summarize
 SHOPS_CSV = (
     "Shop,Name,Time Zone,Currency,Opens,Closes,Open Days\n"
     "water-st,Water St Barbers,America/St_Johns,CAD,09:00,18:00,Tue-Sat\n"
-    "queen-west,Queen West,America/Toronto,,10am,7 PM,\"Mon,Tue,Wed,Thu,Fri,Sat\"\n"
+    'queen-west,Queen West,America/Toronto,,10am,7 PM,"Mon,Tue,Wed,Thu,Fri,Sat"\n'
 )
 
 
@@ -29,9 +29,19 @@ def write_inquiry_log(path: Path) -> None:
     log["A1"] = "Front desk log – Water St"
     log.append([])
     log.append(["NAME", "phone", " Inquiry ", "Time stamp", "Shop", "Notes", None, None])
-    log.append(["Jane Doe", "(709) 555-0134", "Price of a fade?", dt.datetime(2026, 3, 14, 10, 32),
-                "water-st", "called back"])
-    log.append(["Bob Roy", "709.555.0199", "Open Saturday?", "24/03/2026 2:05 PM", "Water St Barbers"])
+    log.append(
+        [
+            "Jane Doe",
+            "(709) 555-0134",
+            "Price of a fade?",
+            dt.datetime(2026, 3, 14, 10, 32),
+            "water-st",
+            "called back",
+        ]
+    )
+    log.append(
+        ["Bob Roy", "709.555.0199", "Open Saturday?", "24/03/2026 2:05 PM", "Water St Barbers"]
+    )
     log.append([None, None, None, None, None, None, None, None])
     log.append(["Zoë Martin", "+1 709 555 0111", "Kids cut", 46100.5, None])
     log.append(["Bad Date", "709 555 0112", "Beard trim", "next tuesday", "water-st"])
@@ -62,31 +72,63 @@ def test_quirky_files_load_good_rows_and_quarantine_bad_ones(tmp_path: Path, con
         "from raw_inbox.inquiries order by row_number"
     ).fetchall()
     assert rows == [
-        ("Jane Doe", "(709) 555-0134", "+17095550134", dt.datetime(2026, 3, 14, 10, 32),
-         "water-st", "water-st", 4),
-        ("Bob Roy", "709.555.0199", "+17095550199", dt.datetime(2026, 3, 24, 14, 5),
-         "Water St Barbers", "water-st", 5),
+        (
+            "Jane Doe",
+            "(709) 555-0134",
+            "+17095550134",
+            dt.datetime(2026, 3, 14, 10, 32),
+            "water-st",
+            "water-st",
+            4,
+        ),
+        (
+            "Bob Roy",
+            "709.555.0199",
+            "+17095550199",
+            dt.datetime(2026, 3, 24, 14, 5),
+            "Water St Barbers",
+            "water-st",
+            5,
+        ),
         # no Shop value: the file name names the shop
-        ("Zoë Martin", "+1 709 555 0111", "+17095550111", dt.datetime(2026, 3, 19, 12, 0),
-         None, "water-st", 7),
+        (
+            "Zoë Martin",
+            "+1 709 555 0111",
+            "+17095550111",
+            dt.datetime(2026, 3, 19, 12, 0),
+            None,
+            "water-st",
+            7,
+        ),
     ]
     quarantined = con.execute(
         "select file_name, sheet, row_number, column_name, reason from ops.inbox_quarantine "
         "order by row_number"
     ).fetchall()
     assert quarantined == [
-        ("inquiries_water-st.xlsx", "March", 8, "Timestamp",
-         "Timestamp cannot read 'next tuesday' as a date and time"),
+        (
+            "inquiries_water-st.xlsx",
+            "March",
+            8,
+            "Timestamp",
+            "Timestamp cannot read 'next tuesday' as a date and time",
+        ),
         ("inquiries_water-st.xlsx", "March", 9, "Shop", "Shop 'elm-st' is not a known shop"),
     ]
     (extra,) = con.execute(
         "select extra_columns from ops.inbox_files where file_name = 'inquiries_water-st.xlsx'"
     ).fetchone()
     assert extra == ["Notes"]
-    shops = con.execute("select shop_id, currency, opens, closes, open_days from raw_inbox.shops "
-                    "order by shop_id").fetchall()
-    assert shops[0] == ("queen-west", None, dt.time(10), dt.time(19),
-                        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"])
+    shops = con.execute(
+        "select shop_id, currency, opens, closes, open_days from raw_inbox.shops order by shop_id"
+    ).fetchall()
+    assert shops[0] == (
+        "queen-west",
+        None,
+        dt.time(10),
+        dt.time(19),
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -155,8 +197,9 @@ def test_same_content_loads_once_and_a_changed_file_is_a_new_version(tmp_path: P
     (inbox / "shops.csv").write_text(SHOPS_CSV.replace("Queen West", "Queen West Barbers"))
     (third,) = load_inbox(con, inbox)
     assert (third.status, third.version, third.rows_loaded) == ("loaded", 2, 2)
-    assert con.execute("select max(version) from ops.inbox_files where file_name = 'shops.csv'"
-                   ).fetchone() == (2,)
+    assert con.execute(
+        "select max(version) from ops.inbox_files where file_name = 'shops.csv'"
+    ).fetchone() == (2,)
 
 
 def test_a_file_of_no_known_kind_is_rejected_and_recorded(tmp_path: Path, con) -> None:

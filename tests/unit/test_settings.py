@@ -15,21 +15,26 @@ def test_embedded_defaults_need_no_environment() -> None:
 
 
 def test_contract_variables_override_defaults() -> None:
-    settings = load_settings({
-        "CHAIRSIDE_DATA_DIR": "/srv/chairside",
-        "CHAIRSIDE_INBOX": "/mnt/inbox",
-        "CHAIRSIDE_KAFKA_BOOTSTRAP": "k1:9092, k2:9092,",
-        "CHAIRSIDE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-        "CHAIRSIDE_KAFKA_SASL_MECHANISM": "PLAIN",
-        "CHAIRSIDE_CASSANDRA_HOSTS": "c1,c2",
-        "CHAIRSIDE_CASSANDRA_PORT": "9142",
-        "MLFLOW_TRACKING_URI": "http://mlflow:5000",
-    })
+    settings = load_settings(
+        {
+            "CHAIRSIDE_DATA_DIR": "/srv/chairside",
+            "CHAIRSIDE_INBOX": "/mnt/inbox",
+            "CHAIRSIDE_KAFKA_BOOTSTRAP": "k1:9092, k2:9092,",
+            "CHAIRSIDE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "CHAIRSIDE_KAFKA_SASL_MECHANISM": "PLAIN",
+            "CHAIRSIDE_CASSANDRA_HOSTS": "c1,c2",
+            "CHAIRSIDE_CASSANDRA_PORT": "9142",
+            "MLFLOW_TRACKING_URI": "http://mlflow:5000",
+        }
+    )
     assert settings.duckdb_path == Path("/srv/chairside/warehouse.duckdb")
     assert settings.inbox == Path("/mnt/inbox")
     assert settings.kafka is not None
     assert settings.kafka.bootstrap == ("k1:9092", "k2:9092")
-    assert dict(settings.kafka.security) == {"security_protocol": "SASL_SSL", "sasl_mechanism": "PLAIN"}
+    assert dict(settings.kafka.security) == {
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "PLAIN",
+    }
     assert settings.cassandra is not None
     assert settings.cassandra.hosts == ("c1", "c2") and settings.cassandra.port == 9142
     assert settings.cassandra.keyspace == "chairside"
@@ -47,7 +52,9 @@ def test_env_example_documents_every_variable_the_settings_read() -> None:
     import re
 
     read = set(re.findall(r'"((?:CHAIRSIDE|MLFLOW)_[A-Z_]+)"', source))
-    read |= {f"CHAIRSIDE_KAFKA_{o.upper()}" for o in
-             __import__("chairside.settings", fromlist=["x"]).KAFKA_SECURITY_OPTIONS}
+    read |= {
+        f"CHAIRSIDE_KAFKA_{o.upper()}"
+        for o in __import__("chairside.settings", fromlist=["x"]).KAFKA_SECURITY_OPTIONS
+    }
     missing = sorted(name for name in read if name not in documented)
     assert not missing, f".env.example lacks {missing}"
