@@ -25,7 +25,8 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 # The dbt manifest is prepared at build time, never parsed when Dagster imports the code.
-$(DBT_MANIFEST): $(VENV)/.synced $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f) dbt_project/dbt_project.yml
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
+$(DBT_MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
 	dagster-dbt project prepare-and-package --file $(DBT_PROJECT)
 	touch $@
 
@@ -38,7 +39,7 @@ demo: setup
 lint: setup
 	ruff check .
 	ruff format --check .
-	cd dbt_project && dbt parse --warn-error --quiet
+	cd dbt_project && dbt parse --warn-error-options '{"error": "all"}' --quiet
 
 test-unit: setup
 	pytest tests/unit -q
