@@ -65,3 +65,9 @@ bench: setup
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+
+# Kafka ingestion against kcat on a local broker (1,000,000 events); installs Debian's kcat.
+.PHONY: bench-kafka
+bench-kafka: setup
+	command -v kcat >/dev/null || (apt-get update && apt-get install -y kcat)
+	python bench/kafka_ingest.py

@@ -8,11 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from chairside.settings import Settings, load_settings
+from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
+from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
+
+if TYPE_CHECKING:
+    from chairside.demo import DemoDataset
 
 
 def _dagster_home(settings: Settings) -> Path:
@@ -66,7 +73,28 @@ def _generate(settings: Settings, seed: int, shops: int, years: float, end_date)
     click.echo(f"  inbox spreadsheets -> {settings.inbox}")
     click.echo(f"  Kafka events (JSON lines) -> {demo_dir / 'events'}")
     click.echo(f"  CRM rows (JSON lines) -> {demo_dir / 'crm'}")
+    if settings.cassandra is not None:
+        _write_crm(settings.cassandra, dataset)
     click.echo(f"  {written}")
+
+
+def _write_crm(cassandra: CassandraSettings, dataset: DemoDataset) -> None:
+    """The CRM rows into the configured cluster too, where the Cassandra assets read them."""
+    from ingestion.cassandra.seed import seed_crm
+    from ingestion.cassandra.session import CassandraUnavailable
+
+    try:
+        customers, inquiries = seed_crm(
+            cassandra,
+            (row.as_row() for row in dataset.cassandra_customers),
+            (row.as_row() for row in dataset.cassandra_inquiries),
+        )
+    except CassandraUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"  CRM rows -> Cassandra {', '.join(cassandra.hosts)} keyspace {cassandra.keyspace}: "
+        f"{customers} customers, {inquiries} inquiries"
+    )
 
 
 @main.command("generate")
@@ -102,8 +130,113 @@ def demo_command(seed: int, shops: int, years: float, end_date) -> None:
     """Generate demo data, run the whole pipeline on it and say where to look."""
     settings = load_settings()
     _generate(settings, seed, shops, years, end_date)
-    _run(settings)
+    events = sorted((settings.data_dir / "demo" / "events").glob("*.jsonl"))
+    with _demo_kafka(settings, events) as kafka:
+        _publish(kafka, events)
+        _run(settings)
     _report(settings)
+
+
+@contextmanager
+def _demo_kafka(settings: Settings, events: list[Path]) -> Iterator[KafkaSettings]:
+    """The configured Kafka, or else a local broker in this process (librdkafka's mock cluster
+    on loopback) sized for the events and announced to the pipeline run through
+    CHAIRSIDE_KAFKA_BOOTSTRAP. Its offsets start at zero, so the warehouse forgets the offsets
+    and dead letters of any earlier broker; events already loaded are skipped by event_id."""
+    if settings.kafka is not None:
+        yield settings.kafka
+        return
+    from chairside.warehouse import connect
+    from ingestion.kafka import store
+    from ingestion.kafka.local_broker import LocalKafkaBroker, partitions_for
+    from ingestion.kafka.topics import TOPICS
+
+    with connect(settings.duckdb_path) as con:
+        store.ensure_schema(con)
+        store.forget_broker(con)
+    partitions = partitions_for(max((path.stat().st_size for path in events), default=0))
+    with LocalKafkaBroker({topic.name: partitions for topic in TOPICS}) as broker:
+        click.echo(f"Local Kafka broker on {broker.bootstrap}, {partitions} partitions per topic")
+        os.environ["CHAIRSIDE_KAFKA_BOOTSTRAP"] = broker.bootstrap
+        try:
+            yield KafkaSettings(bootstrap=(broker.bootstrap,))
+        finally:
+            del os.environ["CHAIRSIDE_KAFKA_BOOTSTRAP"]
+
+
+@main.group("kafka")
+def kafka_group() -> None:
+    """Publish events to Kafka (replay, backfill) or ingest them once outside Dagster."""
+
+
+def _kafka_settings(settings: Settings) -> KafkaSettings:
+    if settings.kafka is None:
+        raise click.ClickException("CHAIRSIDE_KAFKA_BOOTSTRAP is not set; see .env.example.")
+    return settings.kafka
+
+
+@kafka_group.command("publish")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--topic", help="Publish every file to this topic [default: the file's name].")
+def kafka_publish_command(files: tuple[Path, ...], topic: str | None) -> None:
+    """Publish JSON-lines FILES (one message value per line, as `generate` writes
+    <topic>.jsonl), keyed by their entity id. Replayed events are loaded once."""
+    _publish(_kafka_settings(load_settings()), list(files), topic)
+
+
+def _publish(kafka: KafkaSettings, files: list[Path], topic_name: str | None = None) -> None:
+    from ingestion.kafka.producer import Publisher, PublishFailed, read_jsonl, topic_of_file
+    from ingestion.kafka.topics import topic_named
+
+    try:
+        topics = [topic_named(topic_name) if topic_name else topic_of_file(p) for p in files]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    try:
+        with Publisher(kafka) as publisher:
+            for path, topic in zip(files, topics, strict=True):
+                count = publisher.send(topic, read_jsonl(path, topic))
+                click.echo(f"  {count} messages from {path.name} -> Kafka {topic.name}")
+    except PublishFailed as error:
+        raise click.ClickException(str(error)) from error
+
+
+@kafka_group.command("ingest")
+@click.option(
+    "--client", type=click.Choice(CLIENT_NAMES), default=DEFAULT_CLIENT, show_default=True
+)
+@click.option("--max-records", type=click.IntRange(min=1), help="Most messages per topic.")
+@click.option(
+    "--max-seconds", type=click.FloatRange(min=0, min_open=True), help="Longest run per topic."
+)
+@click.option("--chunk-records", type=click.IntRange(min=1), help="Messages per transaction.")
+def kafka_ingest_command(
+    client: str, max_records: int | None, max_seconds: float | None, chunk_records: int | None
+) -> None:
+    """Consume every topic once into the warehouse, as the Kafka assets do."""
+    import dataclasses
+
+    from chairside.warehouse import connect
+    from ingestion.kafka.client import KafkaUnavailable
+    from ingestion.kafka.consumer import Limits, ingest
+
+    settings = load_settings()
+    kafka = _kafka_settings(settings)
+    bounds = {
+        "max_records": max_records,
+        "max_seconds": max_seconds,
+        "chunk_records": chunk_records,
+    }
+    limits = dataclasses.replace(Limits(), **{k: v for k, v in bounds.items() if v is not None})
+    try:
+        with connect(settings.duckdb_path) as con:
+            reports = ingest(con, kafka, client=client, limits=limits)
+    except KafkaUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    for report in reports:
+        click.echo(report.summary())
 
 
 def _report(settings: Settings) -> None:

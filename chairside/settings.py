@@ -23,11 +23,18 @@ class KafkaSettings:
 
 @dataclass(frozen=True)
 class CassandraSettings:
+    """The CRM cluster. `consistency` is a driver consistency level name; timeouts are seconds;
+    `fetch_size` is the rows per page the driver fetches, which bounds a reader's memory."""
+
     hosts: tuple[str, ...]
     port: int
     keyspace: str
     username: str | None
     password: str | None
+    consistency: str
+    connect_timeout: float
+    request_timeout: float
+    fetch_size: int
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,51 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name} must be above zero, got {raw!r}")
+    return value
+
+
+# The driver's consistency level names (cassandra.ConsistencyLevel), kept here so a typo fails
+# when settings load rather than at the first query.
+CASSANDRA_CONSISTENCY_LEVELS = (
+    "ANY",
+    "ONE",
+    "TWO",
+    "THREE",
+    "QUORUM",
+    "ALL",
+    "LOCAL_QUORUM",
+    "EACH_QUORUM",
+    "SERIAL",
+    "LOCAL_SERIAL",
+    "LOCAL_ONE",
+)
+
+
+def _consistency(env: Mapping[str, str]) -> str:
+    name = (env.get("CHAIRSIDE_CASSANDRA_CONSISTENCY") or "LOCAL_QUORUM").strip().upper()
+    if name not in CASSANDRA_CONSISTENCY_LEVELS:
+        choices = ", ".join(CASSANDRA_CONSISTENCY_LEVELS)
+        raise ValueError(f"CHAIRSIDE_CASSANDRA_CONSISTENCY must be one of {choices}, got {name!r}")
+    return name
+
+
+def _fetch_size(env: Mapping[str, str]) -> int:
+    size = _int(env, "CHAIRSIDE_CASSANDRA_FETCH_SIZE", 1000)
+    if size < 1:
+        raise ValueError(f"CHAIRSIDE_CASSANDRA_FETCH_SIZE must be at least 1, got {size}")
+    return size
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from `environ` (the process environment by default).
 
@@ -120,6 +172,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             keyspace=env.get("CHAIRSIDE_CASSANDRA_KEYSPACE") or "chairside",
             username=env.get("CHAIRSIDE_CASSANDRA_USERNAME") or None,
             password=env.get("CHAIRSIDE_CASSANDRA_PASSWORD") or None,
+            consistency=_consistency(env),
+            connect_timeout=_positive_float(env, "CHAIRSIDE_CASSANDRA_CONNECT_TIMEOUT", 5.0),
+            request_timeout=_positive_float(env, "CHAIRSIDE_CASSANDRA_REQUEST_TIMEOUT", 10.0),
+            fetch_size=_fetch_size(env),
         )
 
     smtp = None

@@ -10,7 +10,11 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import chairside_dbt_assets
 from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.ingestion.cassandra import cassandra_customers, cassandra_inquiries_by_day
 from orchestration.defs.ingestion.inbox import inbox_tables
+from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
+from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events, kafka_ingestion_job
+from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor
 from orchestration.defs.resources import InboxResource, WarehouseResource
 
 pipeline_job = dg.define_asset_job(
@@ -33,12 +37,20 @@ nightly_build = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[inbox_tables, chairside_dbt_assets],
-    jobs=[pipeline_job],
+    assets=[
+        inbox_tables,
+        cassandra_customers,
+        cassandra_inquiries_by_day,
+        kafka_events,
+        chairside_dbt_assets,
+    ],
+    jobs=[pipeline_job, inbox_job, kafka_ingestion_job],
     schedules=[nightly_build],
+    sensors=[inbox_sensor, kafka_lag_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "inbox": InboxResource(),
+        "kafka": KafkaResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -29,9 +29,28 @@ _SERIAL_MIN, _SERIAL_MAX = 18264, 73051
 _DATE_FORMATS_YMD = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
 _DATE_FORMATS_DMY = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 _DATE_FORMATS_MDY = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
-_DATE_FORMATS_WORDS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+_DATE_FORMATS_WORDS = (
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",  # Excel's d-mmm-yyyy and d-mmm-yy, as its CSV export writes a date cell
+    "%d-%b-%y",
+    "%A, %B %d, %Y",  # Excel's long date
+    "%A %d %B %Y",
+)
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I %p", "%I:%M%p", "%I%p")
+# A time of day at the end of a date-and-time text: `10:32`, `2:05 PM`, `9am`.
+_TIME_TAIL_RE = re.compile(r"\s(\d{1,2}(?::\d{2}){0,2}\s?(?:[AaPp][Mm])?)$")
 _OFFSET_RE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_MERIDIEM_RE = re.compile(r"\b([AaPp])\.?\s?[Mm]\.?(?=\s|$)")
+
+
+def _meridiem(raw: str) -> str:
+    """`2:05 p.m.`, `2:05 pm`, `2:05 P.M.` as `2:05 PM`, the one spelling strptime reads."""
+    return _MERIDIEM_RE.sub(lambda match: f"{match.group(1).upper()}M", raw)
 
 
 def is_blank(value: Cell) -> bool:
@@ -55,10 +74,11 @@ def _serial_to_datetime(value: float) -> dt.datetime:
 
 def _strip_offset(raw: str) -> tuple[str, int | None]:
     match = _OFFSET_RE.search(raw)
-    if not match:
+    body = raw[: match.start()].rstrip() if match else raw
+    # An offset follows a time of day; in `14-03-2026` or `14-Mar-2026` the `-2026` is a year.
+    if not match or ":" not in body:
         return raw, None
     token = match.group(1)
-    body = raw[: match.start()].rstrip()
     if token == "Z":
         return body, 0
     sign = -1 if token[0] == "-" else 1
@@ -99,15 +119,24 @@ def _parse_text_datetime(raw: str, order: str) -> tuple[dt.datetime, int | None]
         return parsed.replace(tzinfo=None), offset
     except ValueError:
         pass
-    body = " ".join(body.split())
-    for date_format in date_formats(order):
-        for time_format in ("", *_TIME_FORMATS):
-            pattern = f"{date_format} {time_format}".strip()
-            try:
-                return dt.datetime.strptime(body.upper() if time_format else body, pattern), offset
-            except ValueError:
-                continue
-    raise CellError(f"cannot read {raw!r} as a date and time")
+    # The date and the time of day are read apart: every pairing of their formats would be
+    # more patterns than strptime keeps compiled, and each cell would compile them again.
+    body = _meridiem(" ".join(body.split()))
+    tail = _TIME_TAIL_RE.search(body)
+    day = _first_parse(body[: tail.start()] if tail else body, date_formats(order))
+    clock = _first_parse(tail.group(1).upper(), _TIME_FORMATS) if tail else None
+    if day is None or (tail and clock is None):
+        raise CellError(f"cannot read {raw!r} as a date and time")
+    return dt.datetime.combine(day.date(), clock.time() if clock else dt.time()), offset
+
+
+def _first_parse(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
+    for text_format in formats:
+        try:
+            return dt.datetime.strptime(text, text_format)
+        except ValueError:
+            continue
+    return None
 
 
 def timestamp(value: Cell, order: str = "DMY") -> tuple[dt.datetime, int | None]:
@@ -132,7 +161,8 @@ def timestamp(value: Cell, order: str = "DMY") -> tuple[dt.datetime, int | None]
         return _serial_to_datetime(float(value)), None
     if isinstance(value, str):
         stripped = value.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", stripped):
+        # A number typed as text is a serial when it could be one; `20260314` is a date.
+        if re.fullmatch(r"\d+(\.\d+)?", stripped) and float(stripped) <= _SERIAL_MAX:
             return _serial_to_datetime(float(stripped)), None
         return _parse_text_datetime(stripped, order)
     raise CellError(f"cannot read {value!r} as a date and time")
@@ -156,7 +186,8 @@ def time_of_day(value: Cell) -> dt.time:
     if isinstance(value, dt.datetime):
         return value.time()
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        minutes = round(float(value) * 24 * 60)
+        # to the minute; a fraction within half a minute of midnight stays on this day
+        minutes = min(round(float(value) * 24 * 60), 24 * 60 - 1)
         return dt.time(minutes // 60, minutes % 60)
     raw = str(value).strip().upper().replace(".", "")
     for time_format in _TIME_FORMATS:
@@ -202,8 +233,8 @@ def decimal(value: Cell) -> Decimal:
 
 
 # No price, percentage or age on a shop's spreadsheet comes near this; a larger value is a typo
-# or a mangled cell, and it would overflow the warehouse's DECIMAL columns.
-_LARGEST = Decimal(10) ** 9
+# or a mangled cell, and would not fit the warehouse's DECIMAL(10,2) (at most 99,999,999.99).
+_LARGEST = Decimal(10) ** 8
 
 
 def _plausible(number: Decimal, value: Cell) -> Decimal:
@@ -216,6 +247,12 @@ def money(value: Cell) -> Decimal:
     amount = decimal(value)
     if amount < 0:
         raise CellError(f"{value!r} is negative")
+    exponent = amount.as_tuple().exponent
+    if isinstance(value, str) and isinstance(exponent, int) and exponent < -2:
+        # `1.234` is 1234 where '.' groups thousands and 1.234 where it is the decimal point;
+        # money typed with three decimals is one of the two, and guessing would be silent.
+        raise CellError(f"{value!r} has more than two decimals (is '.' a thousands separator?)")
+    # A number cell is what Excel computed (35 * 1.15 = 40.249999...), so it is rounded.
     return amount.quantize(Decimal("0.01"))
 
 
@@ -252,7 +289,11 @@ def phone(value: Cell, region: str) -> tuple[str, str]:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise CellError(f"cannot read {raw!r} as a phone number") from None
-    if not phonenumbers.is_possible_number(parsed):
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        # `555-0134` would become +15550134, which matches nobody: the area code is missing
+        raise CellError(f"{raw!r} has no area code")
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise CellError(f"{raw!r} is not a possible phone number for region {region}")
     return raw, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ingestion.inbox import cells
@@ -33,7 +34,7 @@ class Column:
     required: bool = False
     dates: bool = False  # the column holds dates, so its day/month order is inferred per file
 
-    @property
+    @cached_property  # read for every cell of every row
     def key(self) -> str:
         return header_key(self.header)
 
@@ -42,6 +43,9 @@ class Column:
 class Kind:
     name: str
     columns: tuple[Column, ...]
+    # A row that names no shop, in a file whose name names none either, is quarantined unless
+    # the kind says a row stands without one.
+    rows_need_a_shop: bool = True
 
     @property
     def table(self) -> str:
@@ -50,6 +54,10 @@ class Kind:
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @property
+    def names_shops(self) -> bool:
+        return any(SHOP_REF in column.fields for column in self.columns)
 
 
 def header_key(header: object) -> str:
@@ -140,6 +148,9 @@ CUSTOMERS = Kind(
         Column("Shop", (SHOP_REF,), _text),
         Column("Customer Since", (("customer_since", "DATE"),), _date, dates=True),
     ),
+    # A chain-wide client list names no shop; its people are matched across shops by phone
+    # and email, so a row without a shop still counts.
+    rows_need_a_shop=False,
 )
 
 INQUIRIES = Kind(

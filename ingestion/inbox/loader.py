@@ -2,12 +2,20 @@
 
 A file's rows, its quarantined rows and its `ops.inbox_files` record commit together, so a crash
 mid-run leaves each file either fully loaded or untouched, and the next run picks it up again.
+
+What becomes of a file (`FileResult.status`):
+- `loaded`: its good rows are in the raw table, its bad rows in quarantine, both counted;
+- `rejected`: refused whole (unknown kind, unreadable, a required column missing), recorded with
+  the reason, so the same bytes are not tried again until the file changes;
+- `skipped`: the same content was recorded before, under this name or another;
+- `deferred`: it names shops and no shops file has loaded yet; not recorded, tried next run;
+- `failed`: an unexpected error; rolled back, not recorded, tried next run, logged in full.
+  One such file does not hold up the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -17,123 +25,62 @@ from pathlib import Path
 import duckdb
 
 from ingestion.inbox import store
-from ingestion.inbox.kinds import (
-    KINDS,
-    LOAD_ORDER,
-    SHOP_REF,
-    Kind,
-    ParseContext,
-    header_key,
-    kind_of,
-)
+from ingestion.inbox.files import content_id, inbox_files
+from ingestion.inbox.kinds import KINDS, Kind, ParseContext, kind_of
 from ingestion.inbox.parse import ParsedSheet, Quarantined, find_header, parse_sheet
-from ingestion.inbox.reader import SUPPORTED_SUFFIXES, UnreadableFile, read_sheets
+from ingestion.inbox.reader import UnreadableFile, read_sheets
+from ingestion.inbox.shops import ShopDirectory, resolve_shops, shop_directory
 
 log = logging.getLogger(__name__)
+
+STATUSES = ("loaded", "rejected", "skipped", "deferred", "failed")
 
 
 @dataclass
 class FileResult:
     file_name: str
-    file_id: str
+    file_id: str | None  # None when the file could not even be read
     kind: str | None
     version: int
-    status: str  # loaded | rejected | skipped (content already loaded)
+    status: str  # one of STATUSES
     message: str | None = None
+    rows_read: int = 0  # non-blank data rows met under the header of every qualifying sheet
     rows_loaded: int = 0
     quarantined: list[Quarantined] = field(default_factory=list)
     extra_columns: tuple[str, ...] = ()
-
-    @property
-    def rows_read(self) -> int:
-        return self.rows_loaded + len(self.quarantined)
 
 
 class FileRejected(ValueError):
     """The whole file is refused (wrong kind, unreadable, required column missing)."""
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Candidate files in load order: shops first, then the kinds that refer to shops."""
-    files = (
-        [
-            p
-            for p in inbox.iterdir()
-            if p.is_file()
-            and not p.name.startswith((".", "~$"))
-            and p.suffix.lower() in SUPPORTED_SUFFIXES
-        ]
-        if inbox.exists()
-        else []
-    )
-
-    def order(path: Path) -> tuple[int, str]:
-        kind = kind_of(path.name)
-        return (LOAD_ORDER.index(kind.name) if kind else len(LOAD_ORDER), path.name)
-
-    return sorted(files, key=order)
-
-
-def shop_directory(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every way a file may name a shop (its id or its name) -> shop_id."""
-    directory: dict[str, str] = {}
-    for shop_id, name in con.execute(
-        "select distinct shop_id, name from raw_inbox.shops"
-    ).fetchall():
-        directory[header_key(shop_id)] = shop_id
-        directory[header_key(name)] = shop_id
-    return directory
-
-
-def _default_shop(file_name: str, directory: dict[str, str]) -> str | None:
-    """A file without a Shop value belongs to the shop its name mentions, or to the only shop."""
-    shop_ids = sorted(set(directory.values()))
-    stem = file_name.lower()
-    named = [shop_id for shop_id in shop_ids if shop_id in stem]
-    if len(named) == 1:
-        return named[0]
-    return shop_ids[0] if len(shop_ids) == 1 else None
-
-
-def _resolve_shops(file_name: str, parsed: ParsedSheet, directory: dict[str, str]) -> None:
-    fallback = _default_shop(file_name, directory)
-    kept = []
-    for row in parsed.rows:
-        ref = row.get(SHOP_REF[0])
-        shop_id = directory.get(header_key(ref)) if ref else fallback
-        if shop_id is None:
-            reason = (
-                f"Shop {ref!r} is not a known shop"
-                if ref
-                else "Shop is empty and the file name does not name a shop"
-            )
-            parsed.quarantined.append(
-                Quarantined(parsed.sheet, row["row_number"], "Shop", reason, {"Shop": ref})
-            )
-        else:
-            row["shop_id"] = shop_id
-            kept.append(row)
-    parsed.rows = kept
+@dataclass
+class ParsedFile:
+    sheets: list[ParsedSheet]
+    skipped_sheets: list[str]  # why each sheet without the required headers was left out
 
 
 def parse_file(
-    path: Path, content: bytes, kind: Kind, ctx: ParseContext, directory: dict[str, str]
-) -> list[ParsedSheet]:
-    sheets = list(read_sheets(path, content))
-    parsed: list[ParsedSheet] = []
-    misses: list[str] = []
-    for sheet in sheets:
+    path: Path, content: bytes, kind: Kind, ctx: ParseContext, directory: ShopDirectory
+) -> ParsedFile:
+    """Every sheet that has the kind's required headers, parsed; the file is rejected when
+    none has them, naming for each sheet the columns it lacks."""
+    parsed = ParsedFile([], [])
+    for sheet in read_sheets(path, content):
         header = find_header(kind, sheet)
         if isinstance(header, tuple):
             where = f"sheet {sheet.name!r}" if sheet.name is not None else "the file"
-            misses.append(f"{where} lacks required column(s) {', '.join(map(repr, header))}")
+            missing = ", ".join(map(repr, header))
+            parsed.skipped_sheets.append(f"{where} lacks required column(s) {missing}")
             continue
         result = parse_sheet(kind, sheet, header, ctx)
-        if any(field == SHOP_REF for column in kind.columns for field in column.fields):
-            _resolve_shops(path.name, result, directory)
-        parsed.append(result)
-    if not parsed:
-        raise FileRejected(f"{path.name}: rejected, {'; '.join(misses) or 'no sheets'}")
+        if kind.names_shops:
+            resolve_shops(kind, path.name, result, directory)
+        parsed.sheets.append(result)
+    if not parsed.sheets:
+        raise FileRejected(
+            f"{path.name}: rejected, {'; '.join(parsed.skipped_sheets) or 'no sheets'}"
+        )
     return parsed
 
 
@@ -173,45 +120,62 @@ def _record(
         )
 
 
+def _fill(
+    con: duckdb.DuckDBPyConnection, result: FileResult, kind: Kind, parsed: ParsedFile
+) -> None:
+    """Insert the parsed rows and count them; counts that do not reconcile fail the file."""
+    rows = [{"file_id": result.file_id, **row} for sheet in parsed.sheets for row in sheet.rows]
+    store.insert_rows(con, kind, rows)
+    result.rows_read = sum(sheet.rows_read for sheet in parsed.sheets)
+    result.rows_loaded = len(rows)
+    result.quarantined = [q for sheet in parsed.sheets for q in sheet.quarantined]
+    result.extra_columns = tuple(
+        dict.fromkeys(extra for sheet in parsed.sheets for extra in sheet.header.extra)
+    )
+    if parsed.skipped_sheets:
+        result.message = f"{result.file_name}: {'; '.join(parsed.skipped_sheets)}, not loaded"
+    if result.rows_read != result.rows_loaded + len(result.quarantined):
+        raise RuntimeError(
+            f"{result.file_name}: {result.rows_read} rows read but {result.rows_loaded} loaded "
+            f"and {len(result.quarantined)} quarantined"
+        )
+
+
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext) -> FileResult:
     content = path.read_bytes()
-    file_id = hashlib.sha256(content).hexdigest()
+    file_id = content_id(content)
     seen = con.execute(
         "select file_name from ops.inbox_files where file_id = ?", [file_id]
     ).fetchone()
     if seen:
-        return FileResult(
-            path.name,
-            file_id,
-            None,
-            0,
-            "skipped",
-            message=f"same content already loaded as {seen[0]}",
-        )
+        message = f"same content already loaded as {seen[0]}"
+        return FileResult(path.name, file_id, None, 0, "skipped", message=message)
     (previous,) = con.execute(
         "select count(*) from ops.inbox_files where file_name = ?", [path.name]
     ).fetchone()
     kind = kind_of(path.name)
     result = FileResult(path.name, file_id, kind.name if kind else None, previous + 1, "loaded")
+    directory = shop_directory(con)
+    parsed = None
+    try:
+        if kind is None:
+            raise FileRejected(
+                f"{path.name}: rejected, the file name does not start with a known kind "
+                f"({', '.join(KINDS)})"
+            )
+        parsed = parse_file(path, content, kind, ctx, directory)
+    except FileRejected as error:
+        result.status, result.message = "rejected", str(error)
+    except UnreadableFile as error:
+        result.status, result.message = "rejected", f"{path.name}: rejected, {error}"
+    if kind is not None and parsed is not None and kind.names_shops and not directory:
+        result.status = "deferred"
+        result.message = f"{path.name}: waits for a shops file, no shop is known yet"
+        return result
     con.begin()
     try:
-        try:
-            if kind is None:
-                raise FileRejected(
-                    f"{path.name}: rejected, the file name does not start with a known kind "
-                    f"({', '.join(KINDS)})"
-                )
-            parsed = parse_file(path, content, kind, ctx, shop_directory(con))
-        except (FileRejected, UnreadableFile) as error:
-            result.status, result.message = "rejected", str(error)
-            if isinstance(error, UnreadableFile):
-                result.message = f"{path.name}: rejected, {error}"
-        else:
-            rows = [{"file_id": file_id, **row} for sheet in parsed for row in sheet.rows]
-            store.insert_rows(con, kind, rows)
-            result.rows_loaded = len(rows)
-            result.quarantined = [q for sheet in parsed for q in sheet.quarantined]
-            result.extra_columns = tuple(dict.fromkeys(e for s in parsed for e in s.header.extra))
+        if kind is not None and parsed is not None:
+            _fill(con, result, kind, parsed)
         _record(con, result, len(content), dt.datetime.now(dt.UTC))
         con.commit()
     except BaseException:
@@ -226,9 +190,23 @@ def load_inbox(
     store.ensure_schema(con)
     results = []
     for path in inbox_files(inbox):
-        result = load_file(con, path, ctx or ParseContext())
+        try:
+            result = load_file(con, path, ctx or ParseContext())
+        except Exception as error:  # one file's bug or I/O error must not hold up the others
+            log.exception("%s: failed, left for the next run", path.name)
+            kind = kind_of(path.name)
+            result = FileResult(
+                path.name,
+                None,
+                kind.name if kind else None,
+                0,
+                "failed",
+                message=f"{path.name}: failed, {type(error).__name__}: {error}",
+            )
         level = (
-            logging.WARNING if result.status == "rejected" or result.quarantined else logging.INFO
+            logging.INFO
+            if result.status in ("loaded", "skipped") and not result.quarantined
+            else logging.WARNING
         )
         log.log(
             level,
@@ -246,9 +224,7 @@ def load_inbox(
 def summarize(results: Iterable[FileResult]) -> dict[str, int]:
     results = list(results)
     return {
-        "files_loaded": sum(r.status == "loaded" for r in results),
-        "files_rejected": sum(r.status == "rejected" for r in results),
-        "files_skipped": sum(r.status == "skipped" for r in results),
+        **{f"files_{status}": sum(r.status == status for r in results) for status in STATUSES},
         "rows_read": sum(r.rows_read for r in results),
         "rows_loaded": sum(r.rows_loaded for r in results),
         "rows_quarantined": sum(len(r.quarantined) for r in results),

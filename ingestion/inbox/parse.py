@@ -2,7 +2,7 @@
 
 A sheet qualifies when some row near the top holds every required header (title rows and merged
 banners above the header are common). Each data row either parses whole or is quarantined with
-its row number, the columns at fault and why; blank rows are not data.
+its row number, the columns at fault and why; blank rows and repeated header rows are not data.
 """
 
 from __future__ import annotations
@@ -35,11 +35,14 @@ class Quarantined:
 
 @dataclass
 class ParsedSheet:
+    """`rows_read` counts the non-blank rows under the header as they are met, apart from
+    where each row ends up, so `rows_read == len(rows) + len(quarantined)` is a check."""
+
     sheet: str | None
     header: Header
     rows: list[dict[str, Any]] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
-    blank_rows: int = 0
+    rows_read: int = 0
 
 
 def find_header(kind: Kind, sheet: Sheet) -> Header | tuple[str, ...]:
@@ -78,15 +81,25 @@ def _column_context(
     return ParseContext(date_order=order, phone_region=base.phone_region)
 
 
+def _repeats_header(kind: Kind, header: Header, row: tuple[cells.Cell, ...]) -> bool:
+    """A row naming the required columns again, as concatenated exports and printouts with
+    a header on every page have, is layout, not data."""
+    positions = [header.positions[c.key] for c in kind.required]
+    return all(
+        p < len(row) and header_key(row[p]) == c.key
+        for p, c in zip(positions, kind.required, strict=True)
+    )
+
+
 def parse_sheet(kind: Kind, sheet: Sheet, header: Header, base: ParseContext) -> ParsedSheet:
     data = sheet.rows[header.row_number :]
     contexts = {c.key: _column_context(c, header, data, base) for c in kind.columns}
     parsed = ParsedSheet(sheet.name, header)
     for offset, row in enumerate(data):
         row_number = header.row_number + 1 + offset
-        if all(cells.is_blank(cell) for cell in row):
-            parsed.blank_rows += 1
+        if all(cells.is_blank(cell) for cell in row) or _repeats_header(kind, header, row):
             continue
+        parsed.rows_read += 1
         values: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
         for column in kind.columns:

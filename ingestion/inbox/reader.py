@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -28,9 +30,6 @@ class Sheet:
 
 class UnreadableFile(ValueError):
     """The file is not a spreadsheet this loader can open; the whole file is rejected."""
-
-
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 def read_sheets(path: Path, content: bytes) -> Iterator[Sheet]:
@@ -53,9 +52,13 @@ def _read_workbook(content: bytes) -> Iterator[Sheet]:
             # Some writers leave out or misstate the sheet dimensions; without this reset a
             # read-only sheet can appear to hold only its first cell.
             worksheet.reset_dimensions()
-            yield Sheet(
-                worksheet.title, [tuple(row) for row in worksheet.iter_rows(values_only=True)]
-            )
+            try:
+                rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
+            except Exception as error:  # read-only sheets parse their XML only now
+                raise UnreadableFile(
+                    f"sheet {worksheet.title!r} cannot be read: {error}"
+                ) from error
+            yield Sheet(worksheet.title, rows)
     finally:
         workbook.close()
 
@@ -76,10 +79,30 @@ def _read_csv(content: bytes) -> Sheet:
         text = decode(content)
     except UnicodeDecodeError as error:
         raise UnreadableFile(f"neither UTF-8 nor Windows-1252 text: {error}") from error
-    sample = text[: 64 * 1024]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    delimiter = sniff_delimiter(text)
+    rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     return Sheet(None, rows)
+
+
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_ROWS = 200
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter under which the most cells line up in rows of one width.
+
+    A table's rows share their width under the right delimiter and scatter under the wrong
+    one; a title line above the header is one lonely cell under any of them. csv.Sniffer
+    gives up on exactly those files (a title line, an apostrophe in a name), so the choice is
+    made here: the width most rows share (two cells or more), weighted by that width, wins;
+    ties go to the comma.
+    """
+
+    def score(delimiter: str) -> int:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        widths = Counter(
+            len(row) for row in islice(reader, _SNIFF_ROWS) if len(row) > 1 and any(row)
+        )
+        return max((width * count for width, count in widths.items()), default=0)
+
+    return max(DELIMITERS, key=score)

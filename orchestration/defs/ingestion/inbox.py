@@ -48,8 +48,10 @@ def inbox_tables(
     with warehouse.connect() as con:
         results = load_inbox(con, inbox.resolved_path, ctx)
     for result in results:
-        if result.status == "rejected":
+        if result.status in ("rejected", "failed"):
             context.log.error(result.message)
+        elif result.message and result.status != "skipped":
+            context.log.warning(result.message)  # deferred, or sheets left out of a file
         for q in result.quarantined:
             context.log.warning(
                 f"{result.file_name} [{q.sheet or 'csv'}] row {q.row_number}: {q.reason}"

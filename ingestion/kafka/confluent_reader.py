@@ -1,0 +1,110 @@
+"""`TopicReader` on confluent-kafka (librdkafka): fetching and decompression happen in C
+threads, so the Python side only sees ready messages in large batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from confluent_kafka import OFFSET_INVALID, Consumer, KafkaError, KafkaException, TopicPartition
+
+from chairside.settings import KafkaSettings
+from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Delivery, KafkaUnavailable
+from ingestion.kafka.rdkafka_config import rdkafka_config
+from ingestion.kafka.topics import Topic
+
+log = logging.getLogger(__name__)
+
+
+def _log_commit(error: KafkaError | None, partitions: list[TopicPartition]) -> None:
+    if error is not None:
+        log.warning("group commit failed (the warehouse has the offsets): %s", error)
+
+
+def _log_client_error(error: KafkaError) -> None:
+    """librdkafka reports connection trouble here and keeps retrying by itself."""
+    if error.fatal():
+        log.error("Kafka client error: %s", error)
+    else:
+        log.warning("Kafka client: %s", error)
+
+
+class ConfluentReader:
+    def __init__(self, kafka: KafkaSettings, topic: Topic, group: str) -> None:
+        self._topic = topic.name
+        config: dict[str, object] = {
+            **rdkafka_config(kafka),
+            "group.id": group,
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            # Only reached when a seek lands outside the log; the consumer reports the gap.
+            "auto.offset.reset": "earliest",
+            # librdkafka pauses fetching for this long once its prefetch queue is full, which
+            # happens while a chunk is written; the default (1 s) leaves the consumer idle.
+            "fetch.queue.backoff.ms": 20,
+            "on_commit": _log_commit,
+            "error_cb": _log_client_error,
+        }
+        try:
+            self._consumer = Consumer(config)
+        except KafkaException as error:
+            raise KafkaUnavailable(f"cannot create a Kafka consumer: {error}") from error
+
+    def _partitions(self) -> list[TopicPartition]:
+        try:
+            metadata = self._consumer.list_topics(self._topic, timeout=REQUEST_TIMEOUT_SECONDS)
+        except KafkaException as error:
+            raise KafkaUnavailable(f"cannot read Kafka metadata: {error}") from error
+        described = metadata.topics.get(self._topic)
+        if described is None or described.error is not None or not described.partitions:
+            reason = described.error if described is not None else "not in the metadata"
+            raise KafkaUnavailable(f"topic {self._topic} is not available: {reason}")
+        return [TopicPartition(self._topic, p) for p in sorted(described.partitions)]
+
+    def watermarks(self) -> dict[int, tuple[int, int]]:
+        marks = {}
+        for tp in self._partitions():
+            try:
+                marks[tp.partition] = self._consumer.get_watermark_offsets(
+                    tp, timeout=REQUEST_TIMEOUT_SECONDS
+                )
+            except KafkaException as error:
+                raise KafkaUnavailable(f"cannot read offsets of {self._topic}: {error}") from error
+        return marks
+
+    def committed(self) -> dict[int, int]:
+        try:
+            found = self._consumer.committed(self._partitions(), timeout=REQUEST_TIMEOUT_SECONDS)
+        except KafkaException as error:
+            raise KafkaUnavailable(f"cannot read group offsets: {error}") from error
+        return {tp.partition: tp.offset for tp in found if tp.offset != OFFSET_INVALID}
+
+    def start(self, offsets: Mapping[int, int]) -> None:
+        self._consumer.assign([TopicPartition(self._topic, p, o) for p, o in offsets.items()])
+
+    def poll(self, max_records: int, timeout: float) -> list[Delivery]:
+        deliveries = []
+        for message in self._consumer.consume(max_records, timeout):
+            error = message.error()
+            if error is None:
+                deliveries.append(
+                    Delivery(message.partition(), message.offset(), message.key(), message.value())
+                )
+            elif error.retriable():
+                log.warning("Kafka fetch: %s", error)
+            else:
+                raise KafkaException(error)
+        return deliveries
+
+    def commit(self, offsets: Mapping[int, int]) -> None:
+        """Asynchronous: `_log_commit` reports the outcome during a later poll or the close."""
+        try:
+            self._consumer.commit(
+                offsets=[TopicPartition(self._topic, p, o) for p, o in offsets.items()],
+                asynchronous=True,
+            )
+        except KafkaException as error:
+            log.warning("group commit of %s failed (the warehouse has them): %s", offsets, error)
+
+    def close(self) -> None:
+        self._consumer.close()

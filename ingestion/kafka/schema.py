@@ -1,0 +1,114 @@
+"""The contract's envelope and the `data` object of each event type, as msgspec structs.
+
+The types are the validation rules (CONTRACTS.md): msgspec checks them while it parses, in C,
+which is what lets ingestion keep up with the broker (see `bench/kafka_ingest.py`). Fields the
+contract marks `?` default to None: absent or null is fine, any other value must match. Fields
+the contract does not name are ignored, so producers can add fields without breaking us; the
+envelope keeps `data` as raw JSON so the warehouse stores them too, byte for byte.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta, Raw, Struct
+
+SUPPORTED_SCHEMA_VERSION = 1
+
+# Ids and names the warehouse joins on or shows: an empty string would be as bad as none.
+Text = Annotated[str, Meta(min_length=1)]
+# ISO-8601 (RFC 3339) with an offset or Z: a wall-clock time is ambiguous across shop zones.
+Instant = Annotated[datetime, Meta(tz=True)]
+Count = Annotated[int, Meta(ge=0)]
+# Decimal major units as a JSON number (an integer is fine); refunds are not part of v1.
+Money = Annotated[float, Meta(ge=0)]
+Uuid = Annotated[
+    str,
+    Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+]
+ShopId = Annotated[str, Meta(pattern=r"^[a-z0-9-]{2,40}$")]
+
+
+class Envelope(Struct):
+    event_id: Uuid
+    event_type: str
+    schema_version: Annotated[int, Meta(ge=1)]
+    occurred_at: Instant
+    shop_id: ShopId
+    data: Raw
+
+
+class Version(Struct):
+    """Only the version: read when an envelope fails, to report a newer one as that."""
+
+    schema_version: object = None
+
+
+class CallCompleted(Struct):
+    call_id: Text
+    from_number: Text
+    started_at: Instant
+    duration_sec: Count
+    outcome: Literal["answered", "missed", "voicemail"]
+    caller_name: str | None = None
+    intent: Literal["book", "reschedule", "cancel", "price", "hours", "other"] | None = None
+    appointment_id: Text | None = None
+
+
+class AppointmentBooked(Struct):
+    appointment_id: Text
+    customer_id: Text
+    staff_id: Text
+    service_code: Text
+    scheduled_start: Instant
+    duration_min: Count
+    quoted_price: Money
+    channel: Literal["phone", "online", "walk_in"]
+    call_id: Text | None = None
+
+
+class AppointmentRescheduled(Struct):
+    appointment_id: Text
+    scheduled_start: Instant
+    staff_id: Text | None = None
+
+
+class AppointmentCancelled(Struct):
+    appointment_id: Text
+    cancelled_by: Literal["customer", "shop"]
+    reason: str | None = None
+
+
+class AppointmentCompleted(Struct):
+    appointment_id: Text
+    service_revenue: Money
+    product_revenue: Money
+    tip: Money
+    payment_method: str | None = None
+
+
+class AppointmentNoShow(Struct):
+    appointment_id: Text
+
+
+class CustomerUpserted(Struct):
+    customer_id: Text
+    first_name: Text
+    marketing_opt_in: bool
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    birth_year: Count | None = None
+    gender: str | None = None
+
+
+DATA_TYPES: dict[str, type[Struct]] = {
+    "call.completed": CallCompleted,
+    "appointment.booked": AppointmentBooked,
+    "appointment.rescheduled": AppointmentRescheduled,
+    "appointment.cancelled": AppointmentCancelled,
+    "appointment.completed": AppointmentCompleted,
+    "appointment.no_show": AppointmentNoShow,
+    "customer.upserted": CustomerUpserted,
+}

@@ -1,0 +1,48 @@
+"""A sensor that loads the inbox when a file is dropped or changed, and refreshes what it feeds.
+
+One run request per new content, keyed by its sha256, so the same bytes never start a second
+run, even under another name or after the cursor is lost (Dagster skips a run key it has seen).
+Each run loads the whole inbox; the loader skips content it has already recorded.
+"""
+
+import time
+
+import dagster as dg
+
+from ingestion.inbox.watch import dump_cursor, load_cursor, look
+from orchestration.defs.ingestion.inbox import inbox_tables
+from orchestration.defs.resources import InboxResource
+
+# The inbox tables and the dbt models built on them (staging to marts); not the other sources'
+# loads, which have their own schedule.
+inbox_job = dg.define_asset_job(
+    "inbox_load",
+    selection=dg.AssetSelection.assets(inbox_tables)
+    | (dg.AssetSelection.assets(inbox_tables).downstream() & dg.AssetSelection.kind("dbt")),
+    description="Load new inbox files and rebuild the dbt models that read them.",
+)
+
+
+@dg.sensor(
+    job=inbox_job,
+    # A dropped file is loaded within about a minute; looking more often only costs stats.
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
+    changes, seen = look(inbox.resolved_path, load_cursor(context.cursor), time.time_ns())
+    names_by_content: dict[str, list[str]] = {}
+    for change in changes:
+        names_by_content.setdefault(change.sha256, []).append(change.file_name)
+    run_requests = [
+        dg.RunRequest(
+            run_key=f"inbox-{sha256}",
+            tags={"chairside/inbox_files": ", ".join(names)},
+        )
+        for sha256, names in names_by_content.items()
+    ]
+    return dg.SensorResult(
+        run_requests=run_requests,
+        cursor=dump_cursor(seen),
+        skip_reason=None if run_requests else f"no new or changed file in {inbox.resolved_path}",
+    )

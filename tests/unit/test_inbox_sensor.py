@@ -1,0 +1,123 @@
+"""The inbox sensor on a real folder: a run per new content, never twice for the same bytes."""
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from ingestion.inbox.watch import SETTLE_SECONDS
+from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
+from orchestration.defs.resources import InboxResource
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder
+
+
+def drop(inbox: Path, name: str, content: bytes, age_seconds: float = 60) -> Path:
+    """A file as if written `age_seconds` ago (settled unless told otherwise)."""
+    path = inbox / name
+    path.write_bytes(content)
+    written = time.time() - age_seconds
+    os.utime(path, (written, written))
+    return path
+
+
+def tick(inbox: Path, cursor: str | None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        cursor=cursor, resources={"inbox": InboxResource(path=str(inbox))}
+    )
+    return inbox_sensor(context)
+
+
+def sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
+    drop(inbox, "shops.csv", b"shops v1")
+    drop(inbox, "inquiries_may.xlsx", b"log")
+    drop(inbox, "~$inquiries_may.xlsx", b"Excel's lock file")
+
+    result = tick(inbox, None)
+
+    assert {(r.run_key, r.tags["chairside/inbox_files"]) for r in result.run_requests} == {
+        (f"inbox-{sha(b'shops v1')}", "shops.csv"),
+        (f"inbox-{sha(b'log')}", "inquiries_may.xlsx"),
+    }
+    assert set(json.loads(result.cursor)) == {"shops.csv", "inquiries_may.xlsx"}
+
+
+def test_nothing_new_is_a_skip_and_a_touched_file_is_not_new(inbox: Path) -> None:
+    path = drop(inbox, "shops.csv", b"shops v1")
+    first = tick(inbox, None)
+
+    again = tick(inbox, first.cursor)
+    assert again.run_requests == []
+    assert again.skip_reason.skip_message == f"no new or changed file in {inbox}"
+
+    saved_again = time.time() - 50  # the same bytes, saved again
+    os.utime(path, (saved_again, saved_again))
+    touched = tick(inbox, again.cursor)
+    assert touched.run_requests == []
+    assert json.loads(touched.cursor)["shops.csv"]["mtime_ns"] == path.stat().st_mtime_ns
+
+
+def test_a_changed_file_starts_a_run_for_its_new_content(inbox: Path) -> None:
+    drop(inbox, "shops.csv", b"shops v1")
+    first = tick(inbox, None)
+    drop(inbox, "shops.csv", b"shops v2, new hours", age_seconds=30)
+
+    (request,) = tick(inbox, first.cursor).run_requests
+
+    assert request.run_key == f"inbox-{sha(b'shops v2, new hours')}"
+
+
+def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
+    drop(inbox, "staff.xlsx", b"roster")
+    drop(inbox, "staff copy.xlsx", b"roster")
+
+    (request,) = tick(inbox, None).run_requests
+
+    assert request.run_key == f"inbox-{sha(b'roster')}"
+    assert request.tags["chairside/inbox_files"] == "staff copy.xlsx, staff.xlsx"
+
+
+def test_a_file_still_being_written_waits_until_it_settles(inbox: Path) -> None:
+    path = drop(inbox, "customers.csv", b"half a fi", age_seconds=1)
+
+    waiting = tick(inbox, None)
+    assert waiting.run_requests == []
+    assert json.loads(waiting.cursor) == {}
+
+    path.write_bytes(b"half a file, now whole")
+    settled = time.time() - SETTLE_SECONDS - 1
+    os.utime(path, (settled, settled))
+    (request,) = tick(inbox, waiting.cursor).run_requests
+    assert request.run_key == f"inbox-{sha(b'half a file, now whole')}"
+
+
+def test_a_removed_file_is_forgotten(inbox: Path) -> None:
+    path = drop(inbox, "shops.csv", b"shops v1")
+    first = tick(inbox, None)
+    path.unlink()
+
+    assert json.loads(tick(inbox, first.cursor).cursor) == {}
+
+
+def test_the_sensor_runs_the_inbox_load_and_the_dbt_models_it_feeds() -> None:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def(inbox_job.name)
+    keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    assert {"inbox/shops", "inbox_ops/inbox_files", "staging/stg_inbox__shops"} <= keys
+    assert "marts/fct_inquiries" in keys
+    assert not any(key.startswith("cassandra/") for key in keys)
+    assert defs.resolve_sensor_def("inbox_sensor").minimum_interval_seconds == 30
