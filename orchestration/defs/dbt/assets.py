@@ -5,6 +5,7 @@ import os
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.dbt.build_args import DbtBuildConfig, dbt_build_args
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.resources import WarehouseResource
 
@@ -25,9 +26,12 @@ class LayeredTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=LayeredTranslator(),
 )
 def chairside_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: DbtBuildConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
 ):
     # dbt runs in dbt_project/ and reads the warehouse path from CHAIRSIDE_DUCKDB_PATH; pinning it
     # to the resolved absolute path makes dbt write where the rest of this run reads.
     os.environ["CHAIRSIDE_DUCKDB_PATH"] = str(warehouse.resolved_path)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(dbt_build_args(config), context=context).stream()

@@ -1,49 +1,35 @@
--- One row per inquiry, from every source. The walking skeleton has the inbox logs; the Cassandra
--- front desk joins here as a second source.
-with inbox as (
-    select * from {{ ref('stg_inbox__inquiries') }}
+-- One row per inquiry from every source (inbox front-desk logs, the CRM's inquiries), with the
+-- resolved person behind it.
+with inquiries as (
+    select * from {{ ref('int_inquiries__unioned') }}
 ),
 
-shops as (
-    select shop_id, time_zone from {{ ref('dim_shop') }}
-),
-
-unioned as (
-    select
-        'inbox' as source,
-        inquiry_id as source_inquiry_id,
-        shop_id,
-        inquired_at,
-        customer_name,
-        phone_raw,
-        phone_e164,
-        email,
-        age,
-        gender,
-        message,
-        cast(null as varchar) as channel
-    from inbox
+identity as (
+    select source, source_id, customer_key from {{ ref('int_customers__identity_map') }}
 ),
 
 final as (
     select
-        md5(concat_ws('|', unioned.source, unioned.source_inquiry_id)) as inquiry_key,
-        unioned.source,
-        unioned.source_inquiry_id,
-        unioned.shop_id,
-        unioned.inquired_at,
-        {{ to_local('unioned.inquired_at', 'shops.time_zone') }} as inquired_at_local,
-        {{ week_start(to_local('unioned.inquired_at', 'shops.time_zone')) }} as week_start,
-        unioned.customer_name,
-        unioned.phone_raw,
-        unioned.phone_e164,
-        unioned.email,
-        unioned.age,
-        unioned.gender,
-        unioned.message,
-        unioned.channel
-    from unioned
-    inner join shops using (shop_id)
+        md5(concat_ws('|', inquiries.source, inquiries.source_inquiry_id)) as inquiry_key,
+        inquiries.source,
+        inquiries.source_inquiry_id,
+        inquiries.shop_id,
+        identity.customer_key,
+        inquiries.inquired_at,
+        inquiries.inquired_at_local,
+        {{ week_start('inquiries.inquired_at_local') }} as week_start,
+        inquiries.customer_name,
+        inquiries.phone_raw,
+        inquiries.phone_e164,
+        inquiries.email,
+        inquiries.age,
+        inquiries.gender,
+        inquiries.message,
+        inquiries.channel
+    from inquiries
+    left join identity
+        on identity.source = concat(inquiries.source, '_inquiry')
+        and identity.source_id = inquiries.source_inquiry_id
 )
 
 select * from final
