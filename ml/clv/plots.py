@@ -1,0 +1,31 @@
+"""The holdout plot of Fader, Hardie & Lee (2005, Figure 4): mean actual against mean predicted
+holdout visits, by the number of repeat visits in the calibration period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ml.clv.evaluation import HoldoutEvaluation
+
+
+def holdout_figure(evaluation: HoldoutEvaluation) -> Figure:
+    table = evaluation.by_frequency
+    figure = Figure(figsize=(8, 4), layout="constrained")
+    axes = figure.subplots()
+    positions = np.arange(len(table))
+    axes.plot(positions, table["actual_mean"], marker="o", color="black", label="actual")
+    axes.plot(positions, table["predicted_mean"], marker="o", linestyle="--", label="BG/NBD")
+    axes.set_xticks(positions, table["repeat_visits_calibration"])
+    axes.set_xlabel(f"repeat visits up to {evaluation.calibration_end}")
+    axes.set_ylabel("mean visits in holdout")
+    holdout_start = evaluation.calibration_end + dt.timedelta(days=1)
+    axes.set_title(
+        f"Holdout {holdout_start} – {evaluation.holdout_end}: "
+        f"{evaluation.actual_visits:.0f} visits, {evaluation.predicted_visits:.0f} predicted; "
+        f"churn AUC {evaluation.churn_auc:.2f}"
+    )
+    axes.legend()
+    return figure

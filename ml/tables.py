@@ -1,0 +1,91 @@
+"""The two marts the models write, `marts.fct_forecasts` and `marts.fct_customer_scores`.
+
+Both are append-only, one batch of rows per run (CONTRACTS.md fixes their grain). A batch is
+written in one transaction after deleting any earlier rows of the same run id, so a retried run
+replaces its own rows instead of doubling them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class RunTable:
+    name: str
+    run_id_column: str
+    columns: dict[str, str]  # column -> DuckDB type, in table order
+
+    def empty_rows(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=list(self.columns))
+
+    @property
+    def ddl(self) -> str:
+        columns = ",\n    ".join(f"{name} {kind}" for name, kind in self.columns.items())
+        return f"create table if not exists {self.name} (\n    {columns}\n)"
+
+
+FORECASTS = RunTable(
+    name="marts.fct_forecasts",
+    run_id_column="forecast_run_id",
+    columns={
+        "forecast_run_id": "varchar not null",
+        "shop_id": "varchar not null",
+        "metric": "varchar not null",
+        "target_week_start": "date not null",
+        "horizon_weeks": "integer not null",
+        "yhat": "double not null",
+        "yhat_lower": "double not null",
+        "yhat_upper": "double not null",
+        "model": "varchar not null",
+        "mase": "double",  # NULL when the backtest had a constant training series
+        "coverage_80": "double not null",
+        "mlflow_run_id": "varchar not null",
+        "trained_through_week": "date not null",
+        "created_at": "timestamp with time zone not null",
+    },
+)
+
+CUSTOMER_SCORES = RunTable(
+    name="marts.fct_customer_scores",
+    run_id_column="scoring_run_id",
+    columns={
+        "scoring_run_id": "varchar not null",
+        "customer_key": "varchar not null",
+        "scored_at": "timestamp with time zone not null",
+        "p_alive": "double not null",
+        "expected_visits_90d": "double not null",
+        "predicted_clv_12m": "decimal(12, 2) not null",
+        "churn_risk": "double not null",
+        "days_overdue": "double",  # NULL only when no client of the chain has come back yet
+        "segment": "varchar not null",
+        "mlflow_run_id": "varchar not null",
+    },
+)
+
+
+def append_run(
+    con: duckdb.DuckDBPyConnection, table: RunTable, rows: pd.DataFrame, run_id: str
+) -> int:
+    """Write `rows` as run `run_id` of `table`; return the row count.
+
+    The table is created even for a run without rows, so readers find it from the first run.
+    """
+    columns = ", ".join(table.columns)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {table.name.split('.')[0]}")
+        con.execute(table.ddl)
+        con.execute(f"delete from {table.name} where {table.run_id_column} = ?", [run_id])
+        if not rows.empty:
+            con.register("run_rows", rows[list(table.columns)])
+            con.execute(f"insert into {table.name} ({columns}) select {columns} from run_rows")
+            con.unregister("run_rows")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return len(rows)

@@ -1,0 +1,121 @@
+"""`marts.fct_forecasts`: next weeks' visits and revenue per shop from the backtest champion.
+
+The asset reads the marts, hands DataFrames to `ml.forecast`, records the run in MLflow and
+appends the champions' forecasts. The warehouse is opened only to read and, at the end, for one
+short write: the minutes of model fitting in between hold no lock on it.
+"""
+
+import datetime as dt
+
+import dagster as dg
+from pydantic import Field
+
+from chairside.warehouse import read_frame
+from ml.forecast.champion import ForecastSettings, evaluate_all
+from ml.forecast.output import forecast_rows
+from ml.forecast.series import build_weekly_series
+from ml.forecast.tracking import FORECAST_EXPERIMENT, log_forecast_run
+from ml.tables import FORECASTS, append_run
+from ml.tracking import fingerprint
+from orchestration.defs.ml.resources import MlflowResource
+from orchestration.defs.ml.run_time import AS_OF_DESCRIPTION, parse_as_of
+from orchestration.defs.resources import WarehouseResource
+
+WEEKLY_METRICS_KEY = dg.AssetKey(["marts", "fct_weekly_shop_metrics"])
+DIM_SHOP_KEY = dg.AssetKey(["marts", "dim_shop"])
+
+# A week without completed appointments has no revenue rather than a NULL one.
+WEEKLY_SQL = """
+select
+    shop_id,
+    week_start,
+    cast(coalesce(appointments_completed, 0) as double) as appointments_completed,
+    cast(coalesce(revenue_total, 0) as double) as revenue_total
+from marts.fct_weekly_shop_metrics
+order by shop_id, week_start
+"""
+SHOPS_SQL = "select shop_id, time_zone from marts.dim_shop order by shop_id"
+
+
+DEFAULTS = ForecastSettings()
+
+
+class ForecastConfig(dg.Config):
+    horizon_weeks: int = Field(
+        default=DEFAULTS.horizon_weeks, description="Weeks ahead to forecast and backtest."
+    )
+    backtest_origins: int = Field(
+        default=DEFAULTS.backtest_origins,
+        description="Backtest cutoffs over the last year; each costs a Prophet fit per series.",
+    )
+    min_train_weeks: int = Field(
+        default=DEFAULTS.min_train_weeks, description="Shortest training span of a backtest."
+    )
+    subdivisions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Province per shop_id where the time zone does not say (e.g. QC shops on "
+        "America/Toronto).",
+    )
+    experiment: str = Field(default=FORECAST_EXPERIMENT, description="MLflow experiment name.")
+    as_of: str | None = Field(default=None, description=AS_OF_DESCRIPTION)
+
+    def settings(self) -> ForecastSettings:
+        return ForecastSettings(
+            horizon_weeks=self.horizon_weeks,
+            backtest_origins=self.backtest_origins,
+            min_train_weeks=self.min_train_weeks,
+        )
+
+
+@dg.asset(
+    key=FORECASTS.name.split("."),
+    group_name="ml",
+    deps=[WEEKLY_METRICS_KEY, DIM_SHOP_KEY],
+    kinds={"python", "duckdb", "mlflow"},
+    description="Weekly forecasts per shop and metric with 80% intervals from the backtest "
+    "champion (Prophet, seasonal naive or ETS); one batch of rows per run.",
+)
+def fct_forecasts(
+    context: dg.AssetExecutionContext,
+    config: ForecastConfig,
+    warehouse: WarehouseResource,
+    mlflow: MlflowResource,
+) -> dg.MaterializeResult:
+    weekly = read_frame(warehouse.resolved_path, WEEKLY_SQL)
+    shops = read_frame(warehouse.resolved_path, SHOPS_SQL)
+    series, unusable_shops = build_weekly_series(
+        weekly, shops, parse_as_of(config.as_of), subdivisions=config.subdivisions
+    )
+    settings = config.settings()
+    results, too_short = evaluate_all(series, settings)
+    for name, reason in {**unusable_shops, **too_short}.items():
+        context.log.warning(f"no forecast for {name}: {reason}")
+
+    champion_runs = {}
+    if results:
+        champion_runs = log_forecast_run(
+            results,
+            settings,
+            tracking_uri=mlflow.resolved_uri,
+            experiment=config.experiment,
+            forecast_run_id=context.run_id,
+            dagster_run_id=context.run_id,
+            input_fingerprint=fingerprint(weekly),
+        )
+    rows = forecast_rows(
+        results, champion_runs, forecast_run_id=context.run_id, created_at=dt.datetime.now(dt.UTC)
+    )
+    with warehouse.connect() as con:
+        written = append_run(con, FORECASTS, rows, context.run_id)
+
+    champions = [result.champion for result in results]
+    return dg.MaterializeResult(
+        metadata={
+            "rows": written,
+            "series": len(results),
+            "not_forecast": len(unusable_shops) + len(too_short),
+            "fits": sum(result.fits for result in results),
+            **{f"champion_{name}": champions.count(name) for name in sorted(set(champions))},
+            "mlflow_experiment": config.experiment,
+        }
+    )

@@ -1,0 +1,29 @@
+"""The weekly ML run: Monday 05:00 in St. John's.
+
+That is one hour before the first owner snapshot (Monday 06:00 shop time, St. John's first),
+two hours after the nightly build has refreshed the marts (03:00 St. John's), and 00:30 in
+Vancouver, so last week has ended in every Canadian shop. St. John's and Vancouver change clocks
+on the same dates, so the four and a half hours between them hold all year.
+
+The two models run one after the other in one process: DuckDB takes one writer process at a time.
+"""
+
+import dagster as dg
+
+from orchestration.defs.ml.customer_scores import fct_customer_scores
+from orchestration.defs.ml.forecasts import fct_forecasts
+
+ml_weekly_job = dg.define_asset_job(
+    "ml_weekly",
+    selection=dg.AssetSelection.assets(fct_forecasts, fct_customer_scores),
+    executor_def=dg.in_process_executor,
+    description="Refit the forecasts and client scores, record them in MLflow, run their checks.",
+)
+
+ml_weekly_schedule = dg.ScheduleDefinition(
+    name="ml_weekly",
+    job=ml_weekly_job,
+    cron_schedule="0 5 * * 1",
+    execution_timezone="America/St_Johns",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

@@ -1,0 +1,71 @@
+"""The ML layer's Dagster objects load on their own and say what the weekly run depends on."""
+
+import dagster as dg
+
+from orchestration.defs.ml import (
+    ML_ASSETS,
+    ML_CHECKS,
+    ML_JOBS,
+    ML_RESOURCES,
+    ML_SCHEDULES,
+    ML_SENSORS,
+)
+from orchestration.defs.resources import WarehouseResource
+
+defs = dg.Definitions(
+    assets=ML_ASSETS,
+    asset_checks=ML_CHECKS,
+    jobs=ML_JOBS,
+    schedules=ML_SCHEDULES,
+    sensors=ML_SENSORS,
+    resources={"warehouse": WarehouseResource(), **ML_RESOURCES},
+)
+
+
+def marts(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", name])
+
+
+def test_ml_definitions_load() -> None:
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_assets_read_the_marts_they_are_built_from() -> None:
+    graph = defs.resolve_asset_graph()
+    forecasts = graph.get(marts("fct_forecasts"))
+    scores = graph.get(marts("fct_customer_scores"))
+    assert forecasts.parent_keys == {marts("fct_weekly_shop_metrics"), marts("dim_shop")}
+    assert scores.parent_keys == {
+        marts("fct_appointments"),
+        marts("dim_customer"),
+        marts("dim_shop"),
+    }
+    assert forecasts.group_name == scores.group_name == "ml"
+
+
+def test_weekly_run_lands_before_the_first_monday_snapshot() -> None:
+    schedule = defs.resolve_schedule_def("ml_weekly")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == (
+        "0 5 * * 1",
+        "America/St_Johns",
+    )
+    job = defs.resolve_job_def("ml_weekly")
+    assert job.asset_layer.selected_asset_keys == {
+        marts("fct_forecasts"),
+        marts("fct_customer_scores"),
+    }
+
+
+def test_both_marts_have_freshness_and_content_checks() -> None:
+    checks = defs.resolve_asset_graph().asset_check_keys
+    by_asset = {key.asset_key: set() for key in checks}
+    for key in checks:
+        by_asset[key.asset_key].add(key.name)
+    assert by_asset[marts("fct_forecasts")] == {
+        "freshness_check",
+        "latest_forecasts_are_well_formed",
+    }
+    assert by_asset[marts("fct_customer_scores")] == {
+        "freshness_check",
+        "latest_scores_are_well_formed",
+    }
