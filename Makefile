@@ -55,6 +55,7 @@ apps: setup
 
 dagster: setup
 	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/
 	dagster dev --host 127.0.0.1 --port 3000
 
 mlflow: setup

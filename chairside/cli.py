@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,11 @@ def _dagster_home(settings: Settings) -> Path:
     """Runs land in DAGSTER_HOME so `dagster dev` shows them (default: under data/)."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
+    instance_config = home / "dagster.yaml"
+    if not instance_config.exists():
+        shutil.copyfile(
+            Path(__file__).parents[1] / "orchestration" / "dagster.yaml", instance_config
+        )
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -255,7 +261,8 @@ def _report(settings: Settings) -> None:
         click.echo(f"  {row.shop_id:<20} {row.inquiries:>7}  {row.shop_name}")
     click.echo(
         "\nWhere to look:\n"
-        f"  warehouse   duckdb {settings.duckdb_path} (schemas raw_inbox, ops, staging, marts)\n"
+        f"  warehouse   duckdb {settings.duckdb_path}\n"
+        "              (raw_kafka, raw_cassandra, raw_inbox, ops, staging, intermediate, marts)\n"
         "  Dagster     make dagster        (http://127.0.0.1:3000)\n"
         "  apps        make apps           (marimo, http://127.0.0.1:2718)\n"
         "  MLflow      make mlflow         (http://127.0.0.1:5000)"

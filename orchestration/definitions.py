@@ -15,12 +15,30 @@ from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
 from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events, kafka_ingestion_job
 from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor
+from orchestration.defs.ml import (
+    ML_ASSETS,
+    ML_CHECKS,
+    ML_JOBS,
+    ML_RESOURCES,
+    ML_SCHEDULES,
+    ML_SENSORS,
+)
+from orchestration.defs.quality import QUALITY_CHECKS
 from orchestration.defs.resources import InboxResource, WarehouseResource
 
 pipeline_job = dg.define_asset_job(
     "chairside_pipeline",
     selection=dg.AssetSelection.all(),
-    description="Ingest every source, build the warehouse, run every check.",
+    description=(
+        "Everything, in order: ingest every source, build the warehouse with its checks, "
+        "then forecasts and client scores. What `chairside demo` runs."
+    ),
+)
+
+warehouse_job = dg.define_asset_job(
+    "warehouse_build",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ml"),
+    description="Ingest every source and rebuild the warehouse with all its checks.",
 )
 
 # The dbt next to this interpreter, so a run started as `.venv/bin/chairside` finds it without
@@ -30,7 +48,7 @@ DBT_EXECUTABLE = str(_venv_dbt) if _venv_dbt.exists() else "dbt"
 
 nightly_build = dg.ScheduleDefinition(
     name="nightly_build",
-    job=pipeline_job,
+    job=warehouse_job,
     cron_schedule="0 3 * * *",
     execution_timezone="America/St_Johns",
     default_status=dg.DefaultScheduleStatus.RUNNING,
@@ -43,11 +61,17 @@ defs = dg.Definitions(
         cassandra_inquiries_by_day,
         kafka_events,
         chairside_dbt_assets,
+        *ML_ASSETS,
     ],
-    jobs=[pipeline_job, inbox_job, kafka_ingestion_job],
-    schedules=[nightly_build],
-    sensors=[inbox_sensor, kafka_lag_sensor],
+    asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
+    jobs=[pipeline_job, warehouse_job, inbox_job, kafka_ingestion_job, *ML_JOBS],
+    schedules=[nightly_build, *ML_SCHEDULES],
+    sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS],
+    # DuckDB takes one writing process at a time: each run executes its steps in one process,
+    # and the instance's run queue (orchestration/dagster.yaml) runs one run at a time.
+    executor=dg.in_process_executor,
     resources={
+        **ML_RESOURCES,
         "warehouse": WarehouseResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),
