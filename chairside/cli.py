@@ -245,6 +245,58 @@ def kafka_ingest_command(
         click.echo(report.summary())
 
 
+@main.command("simulate")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    envvar="CHAIRSIDE_SIMULATOR_RATE",
+    help="Kafka events per second [env CHAIRSIDE_SIMULATOR_RATE].",
+)
+@click.option(
+    "--shops",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    envvar="CHAIRSIDE_SIMULATOR_SHOPS",
+    help="Shops of the demo chain to play [env CHAIRSIDE_SIMULATOR_SHOPS].",
+)
+@click.option("--seed", type=int, help="Seed of the traffic [default: a new one each run].")
+@click.option("--duration", type=click.FloatRange(min=0, min_open=True), help="Seconds to run.")
+@click.option("--max-events", type=click.IntRange(min=1), help="Events to publish, then stop.")
+def simulate_command(
+    rate: float, shops: int, seed: int | None, duration: float | None, max_events: int | None
+) -> None:
+    """Play live shop traffic into Kafka (and the CRM when CHAIRSIDE_CASSANDRA_HOSTS is set)
+    until SIGINT/SIGTERM, or for a bounded run."""
+    import signal
+    import threading
+
+    from chairside.simulator import SimulatorConfig, simulate
+    from ingestion.cassandra.session import CassandraUnavailable
+    from ingestion.kafka.producer import PublishFailed
+
+    settings = load_settings()
+    kafka = _kafka_settings(settings)
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    config = SimulatorConfig(
+        rate=rate, shops=shops, seed=seed, duration=duration, max_events=max_events
+    )
+    crm = "Cassandra " + ", ".join(settings.cassandra.hosts) if settings.cassandra else None
+    click.echo(
+        f"Simulating {shops} shops at {rate:g} events/s into Kafka {', '.join(kafka.bootstrap)}"
+        f"{' and ' + crm if crm else '; CRM rows skipped: CHAIRSIDE_CASSANDRA_HOSTS is not set'}"
+    )
+    try:
+        report = simulate(config, kafka, settings.cassandra, stop)
+    except (PublishFailed, CassandraUnavailable) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(report.summary())
+
+
 def _report(settings: Settings) -> None:
     from chairside.warehouse import read_frame
 

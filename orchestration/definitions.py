@@ -13,8 +13,9 @@ from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.ingestion.cassandra import cassandra_customers, cassandra_inquiries_by_day
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
-from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events, kafka_ingestion_job
+from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events
 from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor
+from orchestration.defs.jobs import warehouse_job
 from orchestration.defs.ml import (
     ML_ASSETS,
     ML_CHECKS,
@@ -33,12 +34,6 @@ pipeline_job = dg.define_asset_job(
         "Everything, in order: ingest every source, build the warehouse with its checks, "
         "then forecasts and client scores. What `chairside demo` runs."
     ),
-)
-
-warehouse_job = dg.define_asset_job(
-    "warehouse_build",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ml"),
-    description="Ingest every source and rebuild the warehouse with all its checks.",
 )
 
 # The dbt next to this interpreter, so a run started as `.venv/bin/chairside` finds it without
@@ -64,7 +59,7 @@ defs = dg.Definitions(
         *ML_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
-    jobs=[pipeline_job, warehouse_job, inbox_job, kafka_ingestion_job, *ML_JOBS],
+    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS],
     schedules=[nightly_build, *ML_SCHEDULES],
     sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,

@@ -44,10 +44,13 @@ def test_one_ingestion_at_a_time_retried_with_backoff() -> None:
     policy = node.retry_policy
     assert policy is not None and policy.max_retries >= 2
     assert policy.backoff == dg.Backoff.EXPONENTIAL and policy.jitter is not None
-    job = defs.resolve_job_def("kafka_ingestion")
-    assert set(job.asset_layer.selected_asset_keys) == set(KEYS)
+    job = defs.resolve_job_def("warehouse_build")
+    selected = set(job.asset_layer.selected_asset_keys)
+    assert set(KEYS) <= selected
+    assert dg.AssetKey(["marts", "fct_appointments"]) in selected  # a booking reaches the marts
+    assert dg.AssetKey(["marts", "fct_forecasts"]) not in selected  # forecasts stay weekly
     sensor = defs.resolve_sensor_def("kafka_lag_sensor")
-    assert sensor.job_name == "kafka_ingestion" and sensor.minimum_interval_seconds >= 30
+    assert sensor.job_name == "warehouse_build" and sensor.minimum_interval_seconds == 15
 
 
 def test_without_kafka_the_tables_exist_empty_and_the_run_says_why(
@@ -81,7 +84,7 @@ def test_the_sensor_waits_while_an_ingestion_run_is_in_flight(
     with dg.instance_for_test() as instance:
         instance.add_run(
             dg.DagsterRun(
-                job_name="kafka_ingestion", run_id="run-1", status=dg.DagsterRunStatus.STARTED
+                job_name="warehouse_build", run_id="run-1", status=dg.DagsterRunStatus.STARTED
             )
         )
         context = dg.build_sensor_context(instance=instance, resources={"kafka": KafkaResource()})

@@ -150,10 +150,3 @@ def _counts(report: TopicReport) -> dict[str, int | str]:
         "stopped_by": report.stopped_by,
         "chunks": report.chunks,
     }
-
-
-kafka_ingestion_job = dg.define_asset_job(
-    "kafka_ingestion",
-    selection=dg.AssetSelection.assets(kafka_events),
-    description="Consume the Kafka topics into the raw_kafka tables (started by the lag sensor).",
-)
