@@ -12,25 +12,12 @@ from typing import Any
 
 from cassandra.util import Date
 
-from ingestion.cassandra.reader import Row
+from ingestion.cassandra.reader import CUSTOMER_COLUMNS, Row
 
 RawRecord = dict[str, Any]
 
 # The raw tables' columns (store.py's DDL), which the records below fill.
-RAW_CUSTOMER_COLUMNS = (
-    "shop_id",
-    "customer_id",
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "birth_year",
-    "gender",
-    "marketing_opt_in",
-    "created_at",
-    "updated_at",
-    "loaded_at",
-)
+RAW_CUSTOMER_COLUMNS = (*CUSTOMER_COLUMNS, "loaded_at")
 RAW_INQUIRY_COLUMNS = (
     "inquiry_id",
     "shop_id",
