@@ -14,7 +14,7 @@ DBT_MANIFEST := dbt_project/target/manifest.json
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup demo test test-unit test-integration lint apps dagster mlflow bench clean
+.PHONY: setup demo test test-unit test-integration lint browser apps dagster mlflow bench bench-apps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,10 +44,14 @@ lint: setup
 test-unit: setup
 	pytest tests/unit -q
 
-test-integration: setup
+# Debian's Chromium, for the tests that load the apps and the owner snapshot in a browser.
+browser:
+	scripts/install-browser.sh
+
+test-integration: setup browser
 	pytest tests/integration -q
 
-test: lint
+test: lint browser
 	pytest tests -q -n 2 --dist loadfile
 
 apps: setup
@@ -63,6 +67,9 @@ mlflow: setup
 
 bench: setup
 	python bench/pipeline.py
+
+bench-apps: setup browser
+	python bench/apps_render.py
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

@@ -25,14 +25,17 @@ from orchestration.defs.ml import (
     ML_SENSORS,
 )
 from orchestration.defs.quality import QUALITY_CHECKS
+from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
 from orchestration.defs.resources import InboxResource, WarehouseResource
 
 pipeline_job = dg.define_asset_job(
     "chairside_pipeline",
-    selection=dg.AssetSelection.all(),
+    # owner snapshots go out on their own schedule (Monday 06:00 in each shop), never as a
+    # side effect of a rebuild
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
     description=(
-        "Everything, in order: ingest every source, build the warehouse with its checks, "
-        "then forecasts and client scores. What `chairside demo` runs."
+        "Everything but the owner snapshots, in order: ingest every source, build the "
+        "warehouse with its checks, then forecasts and client scores. What `chairside demo` runs."
     ),
 )
 
@@ -57,10 +60,11 @@ defs = dg.Definitions(
         kafka_events,
         chairside_dbt_assets,
         *ML_ASSETS,
+        *REPORT_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
-    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS],
-    schedules=[nightly_build, *ML_SCHEDULES],
+    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
+    schedules=[nightly_build, *ML_SCHEDULES, *REPORT_SCHEDULES],
     sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,
     # and the instance's run queue (orchestration/dagster.yaml) runs one run at a time.

@@ -38,6 +38,7 @@ def test_marts_have_rows_for_every_demo_shop(demo_build: DemoBuild) -> None:
             """
         ).fetchall()
     assert [(shop, zone) for shop, zone, *_ in rows] == [
+        ("queen-west", "America/Toronto"),
         ("spring-garden", "America/Halifax"),
         ("water-st", "America/St_Johns"),
     ]
@@ -100,7 +101,7 @@ def test_every_check_of_the_run_passed(demo_build: DemoBuild) -> None:
 
 def test_forecasts_and_scores_are_in_the_marts_and_mlflow(demo_build: DemoBuild) -> None:
     assert (
-        scalar(demo_build, "select count(distinct shop_id || metric) from marts.fct_forecasts") == 4
+        scalar(demo_build, "select count(distinct shop_id || metric) from marts.fct_forecasts") == 6
     )
     assert scalar(demo_build, "select count(*) from marts.fct_customer_scores") > 0
     mlflow_db = demo_build.settings.data_dir / "mlflow" / "mlflow.db"

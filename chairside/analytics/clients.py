@@ -1,0 +1,162 @@
+"""The Clients app's queries, and the at-risk list the owner snapshot sends.
+
+Served clients, cohorts and demographics follow the range; segments and the at-risk list are the
+latest scoring run's (`fct_customer_scores` is appended per run), for clients whose home shop is
+picked. Segment names are METRICS.md's; they are repeated here rather than imported from
+`ml.clv`, whose model imports would cost an app seconds to start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from chairside.analytics.filters import SHOPS, Filters, in_range
+from chairside.warehouse import read_frame
+
+AT_RISK = "At-Risk"
+VIP = "Premium VIP"
+SEGMENTS = (VIP, "High Value", "Regular", "Developing", AT_RISK)
+AGE_BANDS = ("under 25", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
+
+LATEST_SCORES = """
+latest as (
+    select * from marts.fct_customer_scores
+    where scoring_run_id = (
+        select arg_max(scoring_run_id, scored_at) from marts.fct_customer_scores
+    )
+)"""
+
+# Cohort = the month of the new clients' first week; only weeks whose 90 days have passed count.
+COHORTS_SQL = f"""
+select
+    cast(date_trunc('month', week_start) as date) as cohort_month,
+    cast(sum(new_clients) as bigint) as new_clients,
+    cast(sum(new_clients_retained_90d) as bigint) as retained_90d,
+    cast(sum(new_clients_retained_90d) as double) / nullif(sum(new_clients), 0)
+        as new_client_retention_90d
+from marts.fct_weekly_shop_metrics
+where {SHOPS} and {in_range("week_start")} and new_client_retention_90d is not null
+group by all
+order by cohort_month
+"""
+
+DEMOGRAPHICS_SQL = f"""
+with served as (
+    select distinct customer_key
+    from marts.fct_appointments
+    where {SHOPS} and {in_range("week_start")} and status = 'completed'
+)
+select
+    coalesce(c.age_band, 'unknown') as age_band,
+    coalesce(c.gender, 'unknown') as gender,
+    count(*) as clients
+from served
+join marts.dim_customer as c using (customer_key)
+group by all
+"""
+
+SEGMENTS_SQL = f"""
+with {LATEST_SCORES}
+select
+    latest.segment,
+    count(*) as clients,
+    sum(latest.predicted_clv_12m) as predicted_clv_12m,
+    avg(latest.p_alive) as avg_p_alive,
+    count(*) filter (where c.marketing_opt_in) as opted_in,
+    max(latest.scored_at) as scored_at
+from latest
+join marts.dim_customer as c using (customer_key)
+where c.home_shop_id in (select unnest($1::varchar[]))
+group by latest.segment
+"""
+
+# At-risk clients worth a call: no booking ahead of them as of $2, the most valuable first.
+AT_RISK_SQL = f"""
+with {LATEST_SCORES}
+select
+    c.customer_key,
+    c.full_name as client,
+    shop.shop_name as home_shop,
+    c.phone_e164 as phone,
+    c.email,
+    c.marketing_opt_in,
+    c.last_visit_date,
+    c.visit_count,
+    latest.days_overdue,
+    latest.p_alive,
+    latest.churn_risk,
+    latest.predicted_clv_12m
+from latest
+join marts.dim_customer as c using (customer_key)
+left join marts.dim_shop as shop on shop.shop_id = c.home_shop_id
+where latest.segment = '{AT_RISK}'
+  and c.home_shop_id in (select unnest($1::varchar[]))
+  and not exists (
+      select 1 from marts.fct_appointments as a
+      where a.customer_key = latest.customer_key
+        and a.status = 'booked' and a.scheduled_start >= $2
+  )
+order by latest.predicted_clv_12m desc, latest.days_overdue desc
+"""
+
+AUDIENCE_SQL = f"""
+with {LATEST_SCORES}
+select
+    c.customer_key,
+    c.first_name,
+    c.last_name,
+    c.email,
+    c.phone_e164 as phone,
+    c.home_shop_id as shop_id,
+    latest.segment,
+    c.last_visit_date,
+    round(latest.days_overdue) as days_overdue,
+    round(latest.predicted_clv_12m, 2) as predicted_clv_12m
+from latest
+join marts.dim_customer as c using (customer_key)
+where latest.segment in (select unnest($2::varchar[]))
+  and c.home_shop_id in (select unnest($1::varchar[]))
+  and c.marketing_opt_in
+  and (c.email is not null or c.phone_e164 is not null)
+order by latest.segment, latest.predicted_clv_12m desc
+"""
+
+
+def cohorts(path: Path, filters: Filters) -> pd.DataFrame:
+    """90-day retention of new clients by the month they first came, for months old enough."""
+    return read_frame(path, COHORTS_SQL, filters.params())
+
+
+def demographics(path: Path, filters: Filters) -> pd.DataFrame:
+    """Clients served in the range by age band and gender."""
+    return read_frame(path, DEMOGRAPHICS_SQL, filters.params())
+
+
+def segments(path: Path, shop_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Clients per segment of the latest scoring run, for clients of `shop_ids`."""
+    return read_frame(path, SEGMENTS_SQL, [list(shop_ids)])
+
+
+def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.datetime) -> pd.DataFrame:
+    """The at-risk clients of `shop_ids` with nothing booked after `as_of`, and why each is."""
+    frame = read_frame(path, AT_RISK_SQL, [list(shop_ids), as_of])
+    pairs = zip(frame["days_overdue"], frame["p_alive"], strict=True)
+    return frame.assign(why=[why(overdue, alive) for overdue, alive in pairs])
+
+
+def audience(path: Path, shop_ids: tuple[str, ...], segment_names: list[str]) -> pd.DataFrame:
+    """Opted-in clients of `segment_names` with a way to reach them: a campaign's list."""
+    return read_frame(path, AUDIENCE_SQL, [list(shop_ids), segment_names])
+
+
+def why(days_overdue: float, p_alive: float) -> str:
+    """A client's place on the at-risk list in words: METRICS.md reports churn risk with days
+    overdue, so an owner sees both how late the client is and how likely they still come."""
+    chance = f"{p_alive:.0%} likely still a client"
+    if math.isnan(days_overdue) or days_overdue <= 0:
+        return chance
+    return f"{days_overdue:.0f} days past their usual visit; {chance}"

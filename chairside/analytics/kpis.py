@@ -1,0 +1,330 @@
+"""Every weekly metric of METRICS.md, under its METRICS.md name, re-aggregated correctly.
+
+`fct_weekly_shop_metrics` holds one row per shop and week, with each rate's numerator and
+denominator next to it. Over several shops (or weeks) a rate is the sum of its numerators over the
+sum of its denominators, never the mean of the rates: a quiet shop's 50% must not weigh as much as
+a busy shop's 10%. Each `Kpi` therefore carries its numerator and denominator as SQL aggregates
+over the mart's rows (`m`) and the visit intervals of the same shop-weeks (`gaps`).
+
+Some metrics need more than the mart stores. `avg_visit_interval_days`: the mart keeps only the
+mean, so the sum and count of intervals come from `fct_appointments` for the same shop-weeks,
+taken as the mart takes them. `clients_served` (and `returning_clients`): distinct clients do not
+add up over weeks, so a range counts them from `fct_appointments`; one week adds the shops up,
+which counts a client served by two of the picked shops in the same week once per shop (rare, and
+exact counting would cost a scan of every visit on each filter change). `revenue_wow_growth` is
+a week's revenue over the previous week's, across the picked shops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+
+from chairside.analytics.filters import SHOPS, WEEK, Filters
+from chairside.warehouse import read_frame
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    RATE = "rate"
+    MONEY = "money"
+    SECONDS = "seconds"
+    DAYS = "days"
+
+
+class Family(StrEnum):
+    CALLS = "Calls"
+    APPOINTMENTS = "Appointments"
+    MONEY = "Money"
+    CLIENTS = "Clients"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str  # the METRICS.md name, also the column name in every frame built here
+    label: str
+    family: Family
+    unit: Unit
+    numerator: str | None  # SQL aggregate over the rows; None: computed by the query (see above)
+    denominator: str | None = None
+    higher_is_better: bool | None = True  # None: neither direction is good news by itself
+    pending: str | None = None  # why a recent week has no value yet, when that is normal
+
+    @property
+    def sql(self) -> str:
+        if self.numerator is None:
+            raise ValueError(f"{self.name} is derived from other KPIs, not aggregated")
+        if self.denominator is None:
+            return f"{self.numerator} as {self.name}"
+        return (
+            f"cast({self.numerator} as double) / nullif(cast({self.denominator} as double), 0)"
+            f" as {self.name}"
+        )
+
+
+def _count(name: str, label: str, family: Family, better: bool | None = True) -> Kpi:
+    return Kpi(name, label, family, Unit.COUNT, f"sum(m.{name})", higher_is_better=better)
+
+
+def _money(name: str, label: str) -> Kpi:
+    return Kpi(name, label, Family.MONEY, Unit.MONEY, f"sum(m.{name})")
+
+
+# A retention rate only counts the weeks old enough to have one (NULL in the mart until 90 days).
+_MATURE = "filter (where m.new_client_retention_90d is not null)"
+
+KPIS: tuple[Kpi, ...] = (
+    _count("calls_total", "Calls", Family.CALLS),
+    _count("calls_answered", "Answered calls", Family.CALLS),
+    _count("calls_missed", "Missed calls", Family.CALLS, better=False),
+    _count("calls_after_hours", "After-hours calls", Family.CALLS, better=None),
+    Kpi(
+        "call_answer_rate",
+        "Answer rate",
+        Family.CALLS,
+        Unit.RATE,
+        "sum(m.calls_answered)",
+        "sum(m.calls_total)",
+    ),
+    Kpi(
+        "avg_call_duration_sec",
+        "Avg answered call",
+        Family.CALLS,
+        Unit.SECONDS,
+        "sum(m.avg_call_duration_sec * m.calls_answered)",
+        "sum(m.calls_answered) filter (where m.avg_call_duration_sec is not null)",
+        higher_is_better=None,
+    ),
+    Kpi(
+        "call_conversion_rate",
+        "Calls converted to bookings",
+        Family.CALLS,
+        Unit.RATE,
+        "sum(m.calls_converted)",
+        "sum(m.calls_answered)",
+    ),
+    _count("appointments_scheduled", "Scheduled", Family.APPOINTMENTS),
+    _count("appointments_completed", "Visits (completed)", Family.APPOINTMENTS),
+    _count("appointments_no_show", "No-shows", Family.APPOINTMENTS, better=False),
+    _count("appointments_cancelled", "Cancellations", Family.APPOINTMENTS, better=False),
+    _count("appointments_booked", "Booked this week", Family.APPOINTMENTS),
+    Kpi(
+        "no_show_rate",
+        "No-show rate",
+        Family.APPOINTMENTS,
+        Unit.RATE,
+        "sum(m.appointments_no_show)",
+        "sum(m.appointments_scheduled)",
+        higher_is_better=False,
+    ),
+    Kpi(
+        "cancellation_rate",
+        "Cancellation rate",
+        Family.APPOINTMENTS,
+        Unit.RATE,
+        "sum(m.appointments_cancelled)",
+        "sum(m.appointments_scheduled)",
+        higher_is_better=False,
+    ),
+    Kpi(
+        "utilization",
+        "Utilization",
+        Family.APPOINTMENTS,
+        Unit.RATE,
+        "sum(m.occupied_minutes)",
+        "sum(m.staff_minutes_available)",
+    ),
+    _money("revenue_service", "Service revenue"),
+    _money("revenue_product", "Product revenue"),
+    _money("revenue_total", "Revenue"),
+    _money("tips", "Tips"),
+    Kpi(
+        "avg_ticket",
+        "Average ticket",
+        Family.MONEY,
+        Unit.MONEY,
+        "sum(m.revenue_total)",
+        "sum(m.appointments_completed)",
+    ),
+    Kpi("revenue_wow_growth", "Revenue vs previous week", Family.MONEY, Unit.RATE, None),
+    _count("clients_served", "Clients served", Family.CLIENTS),
+    _count("new_clients", "New clients", Family.CLIENTS),
+    _count("returning_clients", "Returning clients", Family.CLIENTS),
+    Kpi(
+        "rebooking_rate",
+        "Rebooking rate",
+        Family.CLIENTS,
+        Unit.RATE,
+        "sum(m.visits_rebooked)",
+        "sum(m.appointments_completed)",
+    ),
+    Kpi(
+        "new_client_retention_90d",
+        "New-client 90-day retention",
+        Family.CLIENTS,
+        Unit.RATE,
+        f"sum(m.new_clients_retained_90d) {_MATURE}",
+        f"sum(m.new_clients) {_MATURE}",
+        pending="Known 90 days after the week",
+    ),
+    Kpi(
+        "avg_visit_interval_days",
+        "Avg days between visits",
+        Family.CLIENTS,
+        Unit.DAYS,
+        "sum(gaps.interval_days)",
+        "sum(gaps.intervals)",
+        higher_is_better=False,
+    ),
+)
+
+KPI_BY_NAME = {kpi.name: kpi for kpi in KPIS}
+WOW = KPI_BY_NAME["revenue_wow_growth"]
+
+_AGGREGATES = ",\n        ".join(kpi.sql for kpi in KPIS if kpi.numerator is not None)
+
+
+def _kpi_sql(weeks: str, *, by_week: bool) -> str:
+    """The KPIs of the picked shops ($1) over the weeks that `weeks` (a condition on the column
+    `{column}`) selects: one row per week, or one row for them all."""
+    return f"""
+with gaps as (
+    select shop_id, week_start,
+           sum(days_since_previous_visit) as interval_days,
+           count(days_since_previous_visit) as intervals
+    from marts.fct_appointments
+    where {SHOPS} and {weeks.format(column="week_start")}
+    group by shop_id, week_start
+),
+aggregated as (
+    select
+        {"m.week_start," if by_week else ""}
+        {_AGGREGATES}
+    from marts.fct_weekly_shop_metrics as m
+    left join gaps using (shop_id, week_start)
+    where m.{SHOPS} and {weeks.format(column="m.week_start")}
+    {"group by m.week_start" if by_week else ""}
+)"""
+
+
+# $2: the weeks asked for ($3) and the week before each, so each has its week-on-week growth.
+WEEKLY_KPIS_SQL = f"""
+{_kpi_sql("{column} in (select unnest($2::date[]))", by_week=True)}
+select
+    this.*,
+    cast(this.revenue_total as double) / nullif(cast(previous.revenue_total as double), 0) - 1
+        as revenue_wow_growth
+from aggregated as this
+left join aggregated as previous on previous.week_start = this.week_start - interval 7 day
+where this.week_start in (select unnest($3::date[]))
+order by this.week_start
+"""
+
+PERIOD_KPIS_SQL = f"""
+{_kpi_sql("{column} >= $2 and {column} < $3", by_week=False)},
+served as (
+    select count(distinct customer_key) as clients_served
+    from marts.fct_appointments
+    where {SHOPS} and week_start >= $2 and week_start < $3 and status = 'completed'
+)
+select this.* replace (
+    served.clients_served as clients_served,
+    served.clients_served - this.new_clients as returning_clients
+)
+from aggregated as this, served
+"""
+
+
+def kpis_for_weeks(path: Path, shop_ids: tuple[str, ...], weeks: Iterable[dt.date]) -> pd.DataFrame:
+    """One row per week of `weeks` that has data (week_start and every KPI), over all of
+    `shop_ids` together. One query for any set of weeks: an app asks for its trend, this week,
+    last week and the same week last year at once."""
+    wanted = sorted(set(weeks))
+    with_previous = sorted(set(wanted) | {week - WEEK for week in wanted})
+    frame = read_frame(path, WEEKLY_KPIS_SQL, [list(shop_ids), with_previous, wanted])
+    return frame[["week_start", *(kpi.name for kpi in KPIS)]]
+
+
+@dataclass(frozen=True)
+class WeekInContext:
+    """A week's KPIs next to the week before and the same week a year earlier (52 weeks, so
+    the weekdays line up), and the trend leading to it; a missing week is None."""
+
+    trend: pd.DataFrame
+    week: pd.Series | None
+    week_before: pd.Series | None
+    year_before: pd.Series | None
+
+
+def week_in_context(
+    path: Path, shop_ids: tuple[str, ...], week: dt.date, trend_weeks: Iterable[dt.date]
+) -> WeekInContext:
+    """`week` in context, in one query (an app pays one connection for its whole header)."""
+    trend = list(trend_weeks)
+    year_before = week - 52 * WEEK
+    frame = kpis_for_weeks(path, shop_ids, [*trend, week, week - WEEK, year_before])
+    rows = frame.set_index(frame["week_start"].dt.date)
+
+    def row(day: dt.date) -> pd.Series | None:
+        return rows.loc[day] if day in rows.index else None
+
+    return WeekInContext(
+        trend=frame[frame["week_start"].dt.date.isin(trend)].reset_index(drop=True),
+        week=row(week),
+        week_before=row(week - WEEK),
+        year_before=row(year_before),
+    )
+
+
+def weekly_kpis(path: Path, filters: Filters) -> pd.DataFrame:
+    """One row per week of `filters` with data, over all its shops together."""
+    return kpis_for_weeks(path, filters.shop_ids, filters.mondays())
+
+
+def period_kpis(path: Path, filters: Filters) -> pd.Series:
+    """Every KPI over the whole range of `filters`, but week-on-week growth (a range has none)."""
+    return read_frame(path, PERIOD_KPIS_SQL, filters.params()).iloc[0]
+
+
+def format_value(kpi: Kpi, value: float | None, currency: str = "") -> str:
+    """A KPI value as an owner reads it; a missing value (rate without denominator) is "–"."""
+    if _missing(value):
+        return "–"
+    if kpi.unit is Unit.RATE:
+        return f"{value:+.1%}" if kpi is WOW else f"{value:.1%}"
+    if kpi.unit is Unit.MONEY:
+        return f"{currency} {value:,.2f}".strip()
+    if kpi.unit is Unit.SECONDS:
+        minutes, seconds = divmod(round(value), 60)
+        return f"{minutes}:{seconds:02d} min"
+    if kpi.unit is Unit.DAYS:
+        return f"{value:.0f} days"
+    return f"{value:,.0f}"
+
+
+def change(kpi: Kpi, current: float | None, previous: float | None) -> str:
+    """How `current` moved from `previous`: points for rates, percent for everything else."""
+    if _missing(current) or _missing(previous):
+        return "–"
+    if kpi.unit is Unit.RATE:
+        return f"{(current - previous) * 100:+.1f} pts"
+    if previous == 0:
+        return "new" if current else "±0"
+    return f"{current / previous - 1:+.0%}"
+
+
+def direction(current: float | None, previous: float | None) -> str | None:
+    """ "increase", "decrease" or None, as `mo.stat` takes it."""
+    if _missing(current) or _missing(previous) or current == previous:
+        return None
+    return "increase" if current > previous else "decrease"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

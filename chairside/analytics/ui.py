@@ -1,0 +1,204 @@
+"""The marimo pieces every app shares: the shop and date pickers, the guard that turns an
+unreadable warehouse into a notice, KPI cards and insight cards.
+
+An app never shows a stack trace: `guard` stops the cell with the error's own message, which
+`chairside.warehouse` and `catalog` write for an owner, not for a developer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+import marimo as mo
+import pandas as pd
+
+from chairside.analytics.catalog import Catalog, NoData
+from chairside.analytics.filters import WEEK, Filters
+from chairside.analytics.forecasts import METRICS
+from chairside.analytics.insights import Insight
+from chairside.analytics.kpis import Family, Kpi, change, direction, format_value
+from chairside.warehouse import WarehouseUnavailable
+
+T = TypeVar("T")
+
+DEFAULT_WEEKS = 26
+DAY = dt.timedelta(days=1)
+# str.format specs for `table`
+DATE = "{:%Y-%m-%d}"
+MONEY = "{:,.2f}"
+PERCENT = "{:.1%}"
+
+
+def guard(read: Callable[[], T]) -> T:
+    """`read()`, or stop the cell with a notice when the warehouse cannot answer."""
+    try:
+        return read()
+    except (WarehouseUnavailable, NoData) as error:
+        mo.stop(True, mo.callout(mo.md(str(error)), kind="warn"))
+        raise
+
+
+def pickers(catalog: Catalog, through_week: dt.date) -> tuple[mo.ui.multiselect, mo.ui.date_range]:
+    """Every shop picked, and the 26 weeks through `through_week`; any week with data can be
+    picked, the week in progress included."""
+    shops = mo.ui.multiselect(options=catalog.names(), value=list(catalog.names()), label="Shops")
+    first_day = max(catalog.first_week, through_week - (DEFAULT_WEEKS - 1) * WEEK)
+    dates = mo.ui.date_range(
+        start=catalog.first_week,
+        stop=catalog.last_week + WEEK - DAY,
+        value=(first_day, through_week + WEEK - DAY),
+        label="Weeks",
+    )
+    return shops, dates
+
+
+def header(title: str, shops: mo.ui.multiselect, dates: mo.ui.date_range) -> mo.Html:
+    """The app's title and pickers. Shown by the cell that makes the pickers: a cell that only
+    shows them would run again, and redraw them, on every filter change."""
+    return mo.vstack([mo.md(f"# {title}"), mo.hstack([shops, dates], justify="start", gap=2)])
+
+
+def utc_time(value: pd.Timestamp) -> str:
+    """A load time for a table cell; a source never loaded has none (NaT), and says so."""
+    return "never" if pd.isna(value) else f"{value:%Y-%m-%d %H:%M UTC}"
+
+
+def table(frame: pd.DataFrame, *, page_size: int = 10, **formats: object) -> mo.ui.table:
+    """A read-only table: no selection, no column statistics, `formats` per column."""
+    return mo.ui.table(
+        frame,
+        selection=None,
+        page_size=page_size,
+        show_column_summaries=False,
+        show_data_types=False,
+        format_mapping=formats or None,
+    )
+
+
+def filters_from(shops: mo.ui.multiselect, dates: mo.ui.date_range) -> Filters:
+    """The pickers' values as `Filters`, or a stopped cell asking for a shop."""
+    mo.stop(not shops.value, mo.callout(mo.md("Pick at least one shop."), kind="info"))
+    start, end = dates.value
+    return Filters.from_inputs(shops.value, start, end)
+
+
+def not_computed(what: str) -> mo.Html:
+    return mo.callout(
+        mo.md(f"**{what} not computed yet.** They appear after the weekly ML run (Mondays)."),
+        kind="info",
+    )
+
+
+def kpi_cards(
+    kpis: Iterable[Kpi],
+    this_week: pd.Series,
+    last_week: pd.Series | None,
+    last_year: pd.Series | None,
+    currency: str,
+) -> mo.Html:
+    """A card per KPI for this week, grouped by family, with the change from last week and from
+    the same week last year (when there is one)."""
+    sections = []
+    by_family: dict[Family, list[Kpi]] = {}
+    for kpi in kpis:
+        by_family.setdefault(kpi.family, []).append(kpi)
+    for family, members in by_family.items():
+        cards = [_card(kpi, this_week, last_week, last_year, currency) for kpi in members]
+        sections.append(
+            mo.vstack([mo.md(f"### {family}"), mo.hstack(cards, wrap=True, justify="start")])
+        )
+    return mo.vstack(sections)
+
+
+def _card(
+    kpi: Kpi,
+    this_week: pd.Series,
+    last_week: pd.Series | None,
+    last_year: pd.Series | None,
+    currency: str,
+) -> mo.Html:
+    now = this_week[kpi.name]
+    before = None if last_week is None else last_week[kpi.name]
+    caption = f"{change(kpi, now, before)} vs last week"
+    if last_year is not None:
+        caption += f" · {change(kpi, now, last_year[kpi.name])} vs last year"
+    if kpi.pending and pd.isna(now):
+        caption = kpi.pending
+    moved = direction(now, before) if kpi.higher_is_better is not None else None
+    return mo.stat(
+        value=format_value(kpi, now, currency),
+        label=kpi.label,
+        caption=caption,
+        direction=moved,
+        target_direction="increase" if kpi.higher_is_better is not False else "decrease",
+        bordered=True,
+    )
+
+
+def next_week_cards(ahead: pd.DataFrame) -> mo.Html:
+    """A card per shop and metric with next week's forecast and its 80% interval."""
+    first = ahead[ahead["week_start"] == ahead["week_start"].min()]
+    return mo.hstack(
+        [
+            mo.stat(
+                value=f"{row.yhat:,.0f}",
+                label=f"{row.shop_name}: {METRICS[row.metric]} forecast",
+                caption=f"80% between {row.yhat_lower:,.0f} and {row.yhat_upper:,.0f}",
+                bordered=True,
+            )
+            for row in first.itertuples()
+        ],
+        wrap=True,
+        justify="start",
+    )
+
+
+def at_risk_card(clients: int) -> mo.Html:
+    return mo.hstack(
+        [
+            mo.stat(
+                value=f"{clients:,}",
+                label="Clients at risk (latest scoring)",
+                caption="The list with why is on the Clients page",
+                bordered=True,
+            )
+        ],
+        justify="start",
+    )
+
+
+def period_cards(kpis: Iterable[Kpi], values: pd.Series, currency: str) -> mo.Html:
+    """A card per KPI over the whole range (no comparison: ranges differ in length)."""
+    return mo.hstack(
+        [
+            mo.stat(value=format_value(kpi, values[kpi.name], currency), label=kpi.label)
+            for kpi in kpis
+        ],
+        wrap=True,
+        justify="start",
+    )
+
+
+def insight_cards(insights: Sequence[Insight], shown: int = 8) -> mo.Html:
+    """A callout per insight (the `shown` strongest): headline, numbers behind it, what to do."""
+    if not insights:
+        return mo.callout(
+            mo.md("No rule fired: every shop is within its own norm this week."), kind="success"
+        )
+    more = len(insights) - shown
+    tail = [mo.md(f"*And {more} more; pick fewer shops to see them.*")] if more > 0 else []
+    return mo.vstack(
+        [
+            mo.callout(
+                mo.md(
+                    f"**{insight.headline}**  \n"
+                    f"{insight.evidence}  \n*What to do:* {insight.recommendation}"
+                ),
+                kind="warn",
+            )
+            for insight in insights[:shown]
+        ]
+        + tail
+    )

@@ -1,0 +1,83 @@
+"""Everything one shop's snapshot shows, read from the warehouse in one go.
+
+The reported week is the last one that has ended on the shop's own clock when the snapshot is
+made (Monday 06:00 there: the week that ended six hours earlier). The forecast and score marts
+may not exist yet; their parts are then None and the snapshot says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from chairside.analytics import clients, forecasts
+from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, Catalog, NoData, reporting_week
+from chairside.analytics.filters import Filters
+from chairside.analytics.history import load_histories
+from chairside.analytics.insights import Insight, find_insights
+from chairside.analytics.kpis import week_in_context
+
+HISTORY_WEEKS = 12
+TOP_INSIGHTS = 3
+CALL_LIST = 10
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    shop_id: str
+    shop_name: str
+    owner_email: str | None
+    currency: str
+    time_zone: str
+    week: dt.date  # the Monday of the reported week
+    made_at: dt.datetime
+    last_week: pd.Series  # every KPI of the reported week
+    week_before: pd.Series | None
+    year_before: pd.Series | None
+    history: pd.DataFrame  # metric, week_start, actual: the forecast metrics' recent weeks
+    # None when the mart does not exist yet; empty when it has nothing for this shop
+    forecast_for_last_week: pd.DataFrame | None  # metric, yhat, yhat_lower, yhat_upper, actual
+    ahead: pd.DataFrame | None  # metric, week_start, yhat, yhat_lower, yhat_upper
+    champions: pd.DataFrame | None  # metric, model, mase, coverage_80
+    at_risk: pd.DataFrame | None  # the clients to call, most valuable first
+    insights: list[Insight]
+
+
+def build_snapshot(path: Path, catalog: Catalog, shop_id: str, now: dt.datetime) -> Snapshot:
+    """The snapshot of `shop_id` as of `now`; NoData when the shop has no week to report."""
+    shop = catalog.shops.set_index("shop_id").loc[shop_id]
+    week = reporting_week(now, [shop["time_zone"]], catalog.last_week)
+    one_shop = Filters((shop_id,), week, week)
+    numbers = week_in_context(path, (shop_id,), week, trend_weeks=[])
+    if numbers.week is None:
+        raise NoData(f"{shop['shop_name']} has no data for the week of {week:%d %b %Y}.")
+
+    forecast_for_last_week = ahead = champions = at_risk = None
+    if catalog.has(FORECASTS):
+        forecast_for_last_week = forecasts.forecast_vs_actual(path, one_shop, week)
+        ahead = forecasts.next_weeks(path, (shop_id,), week)
+        champions = forecasts.champions(path, (shop_id,))
+    if catalog.has(CUSTOMER_SCORES):
+        at_risk = clients.at_risk(path, (shop_id,), now).head(CALL_LIST)
+
+    return Snapshot(
+        shop_id=shop_id,
+        shop_name=str(shop["shop_name"]),
+        owner_email=None if pd.isna(shop["owner_email"]) else str(shop["owner_email"]),
+        currency=str(shop["currency"]),
+        time_zone=str(shop["time_zone"]),
+        week=week,
+        made_at=now,
+        last_week=numbers.week,
+        week_before=numbers.week_before,
+        year_before=numbers.year_before,
+        history=forecasts.actuals(path, one_shop.ending(week, HISTORY_WEEKS)),
+        forecast_for_last_week=forecast_for_last_week,
+        ahead=ahead,
+        champions=champions,
+        at_risk=at_risk,
+        insights=find_insights(load_histories(path, catalog, one_shop))[:TOP_INSIGHTS],
+    )

@@ -1,0 +1,197 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="Chairside · Clients")
+
+
+@app.cell
+def _():
+    import datetime as dt
+
+    import marimo as mo
+
+    from chairside.analytics import charts, clients, ui
+    from chairside.analytics.catalog import CUSTOMER_SCORES, load_catalog
+    from chairside.analytics.kpis import weekly_kpis
+    from chairside.settings import load_settings
+
+    warehouse = load_settings().duckdb_path
+    now = dt.datetime.now(dt.UTC)
+    return (
+        CUSTOMER_SCORES,
+        charts,
+        clients,
+        load_catalog,
+        mo,
+        now,
+        ui,
+        warehouse,
+        weekly_kpis,
+    )
+
+
+@app.cell
+def _(load_catalog, now, ui, warehouse):
+    catalog = ui.guard(lambda: load_catalog(warehouse))
+    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
+    ui.header("Clients", shops, dates)
+    return catalog, dates, shops
+
+
+@app.cell
+def _(charts, clients, dates, mo, shops, ui, warehouse, weekly_kpis):
+    filters = ui.filters_from(shops, dates)
+    _weekly = ui.guard(lambda: weekly_kpis(warehouse, filters))
+    _mix = _weekly.melt(
+        id_vars="week_start",
+        value_vars=["new_clients", "returning_clients"],
+        var_name="clients",
+        value_name="count",
+    ).replace({"new_clients": "New", "returning_clients": "Returning"})
+    _cohorts = ui.guard(lambda: clients.cohorts(warehouse, filters))
+    _cohorts = _cohorts.assign(cohort=_cohorts["cohort_month"].dt.strftime("%Y-%m"))
+    mo.vstack(
+        [
+            charts.weekly_stack(_mix, "count", "clients", "Clients served per week"),
+            mo.md(
+                "## 90-day retention by cohort\n"
+                "New clients by the month of their first visit, and the share who came back "
+                "within 90 days. Months less than 90 days old are not shown yet."
+            ),
+            charts.bars(
+                _cohorts,
+                "cohort",
+                "new_client_retention_90d",
+                "Came back within 90 days",
+                value_format=".0%",
+                order=list(_cohorts["cohort"]),
+            )
+            if len(_cohorts)
+            else mo.md("*No cohort in this range is 90 days old yet.*"),
+        ]
+    )
+    return (filters,)
+
+
+@app.cell
+def _(charts, clients, filters, mo, ui, warehouse):
+    _people = ui.guard(lambda: clients.demographics(warehouse, filters))
+    _ages = _people.groupby("age_band", as_index=False)["clients"].sum()
+    _genders = _people.groupby("gender", as_index=False)["clients"].sum()
+    mo.vstack(
+        [
+            mo.md("## Who was served in the range"),
+            mo.hstack(
+                [
+                    charts.bars(_ages, "age_band", "clients", "Age band", order=clients.AGE_BANDS),
+                    charts.bars(_genders, "gender", "clients", "Gender"),
+                ],
+                justify="start",
+            ),
+        ]
+    )
+    return
+
+
+@app.cell
+def _(CUSTOMER_SCORES, catalog, mo, ui):
+    mo.stop(
+        not catalog.has(CUSTOMER_SCORES),
+        ui.not_computed("Client scores (segments and the at-risk list)"),
+    )
+    return
+
+
+@app.cell
+def _(charts, clients, filters, mo, ui, warehouse):
+    _segments = ui.guard(lambda: clients.segments(warehouse, filters.shop_ids))
+    mo.vstack(
+        [
+            mo.md(
+                "## Segments\n"
+                f"From the latest scoring run ({_segments['scored_at'].max():%d %b %Y}), for "
+                "clients whose home shop is picked."
+            ),
+            charts.bars(
+                _segments, "segment", "clients", "Clients per segment", order=clients.SEGMENTS
+            ),
+            ui.table(
+                _segments.drop(columns="scored_at"),
+                predicted_clv_12m=ui.MONEY,
+                avg_p_alive=ui.PERCENT,
+            ),
+        ]
+    )
+    return
+
+
+@app.cell
+def _(clients, filters, mo, now, ui, warehouse):
+    _at_risk = ui.guard(lambda: clients.at_risk(warehouse, filters.shop_ids, now))
+    mo.vstack(
+        [
+            mo.md(
+                "## At risk: who to call\n"
+                "More than 30 days past their usual visit, or more likely gone than not "
+                "(METRICS.md), with nothing booked; the most valuable first."
+            ),
+            ui.table(
+                _at_risk[
+                    [
+                        "client",
+                        "why",
+                        "phone",
+                        "home_shop",
+                        "last_visit_date",
+                        "visit_count",
+                        "predicted_clv_12m",
+                        "marketing_opt_in",
+                    ]
+                ],
+                page_size=15,
+                last_visit_date=ui.DATE,
+                predicted_clv_12m=ui.MONEY,
+            ),
+        ]
+    )
+    return
+
+
+@app.cell
+def _(clients, mo):
+    audience_choice = mo.ui.radio(
+        options={
+            "At-risk clients": [clients.AT_RISK],
+            "VIP clients": [clients.VIP],
+            "Both": [clients.AT_RISK, clients.VIP],
+        },
+        value="At-risk clients",
+        label="Campaign audience (clients who opted in to marketing)",
+    )
+    audience_choice
+    return (audience_choice,)
+
+
+@app.cell
+def _(audience_choice, clients, filters, mo, ui, warehouse):
+    _audience = ui.guard(
+        lambda: clients.audience(warehouse, filters.shop_ids, audience_choice.value)
+    )
+    mo.hstack(
+        [
+            mo.md(f"**{len(_audience):,}** clients"),
+            mo.download(
+                data=_audience.to_csv(index=False).encode(),
+                filename="campaign-audience.csv",
+                mimetype="text/csv",
+                label="Download CSV",
+            ),
+        ],
+        justify="start",
+        align="center",
+    )
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,156 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="Chairside · Forecasts")
+
+
+@app.cell
+def _():
+    import datetime as dt
+
+    import marimo as mo
+
+    from chairside.analytics import charts, forecasts, ui
+    from chairside.analytics.catalog import FORECASTS, load_catalog, reporting_week
+    from chairside.settings import load_settings
+
+    warehouse = load_settings().duckdb_path
+    now = dt.datetime.now(dt.UTC)
+    return (
+        FORECASTS,
+        charts,
+        forecasts,
+        load_catalog,
+        mo,
+        now,
+        reporting_week,
+        ui,
+        warehouse,
+    )
+
+
+@app.cell
+def _(load_catalog, now, ui, warehouse):
+    catalog = ui.guard(lambda: load_catalog(warehouse))
+    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
+    ui.header("Forecasts", shops, dates)
+    return catalog, dates, shops
+
+
+@app.cell
+def _(FORECASTS, catalog, dates, mo, now, reporting_week, shops, ui):
+    mo.stop(not catalog.has(FORECASTS), ui.not_computed("Forecasts"))
+    filters = ui.filters_from(shops, dates)
+    week = reporting_week(now, catalog.time_zones(filters.shop_ids), filters.last_week)
+    mo.stop(
+        week < filters.first_week,
+        mo.callout(mo.md("No week of this range has ended yet: widen it."), kind="info"),
+    )
+    return filters, week
+
+
+@app.cell
+def _(filters, forecasts, mo, ui, warehouse):
+    _champions = ui.guard(lambda: forecasts.champions(warehouse, filters.shop_ids))
+    mo.vstack(
+        [
+            mo.md(
+                "## Champion models\n"
+                "Per shop and metric, the model that won the rolling-origin backtest, its MASE "
+                "(its error over a typical week-to-week change; lower is better) and how often "
+                "its 80% interval held the actual in the backtest."
+            ),
+            ui.table(
+                _champions.assign(metric=_champions["metric"].map(forecasts.METRICS)),
+                mase="{:.2f}",
+                coverage_80=ui.PERCENT,
+                trained_through_week=ui.DATE,
+                created_at="{:%Y-%m-%d %H:%M UTC}",
+            ),
+        ]
+    )
+    return
+
+
+@app.cell
+def _(charts, filters, forecasts, mo, ui, warehouse, week):
+    _ahead = ui.guard(lambda: forecasts.next_weeks(warehouse, filters.shop_ids, week))
+    _history = ui.guard(lambda: forecasts.actuals(warehouse, filters.ending(week, 12)))
+    _rows = []
+    for (_shop_id, _shop_name), _shop_ahead in _ahead.groupby(["shop_id", "shop_name"]):
+        _rows.append(
+            mo.hstack(
+                [
+                    charts.forecast(
+                        _history[
+                            (_history["shop_id"] == _shop_id) & (_history["metric"] == _metric)
+                        ],
+                        _shop_ahead[_shop_ahead["metric"] == _metric],
+                        f"{_shop_name}: {_label}",
+                    )
+                    for _metric, _label in forecasts.METRICS.items()
+                ],
+                justify="start",
+            )
+        )
+    mo.vstack(
+        [
+            mo.md(
+                f"## The next {_ahead['horizon_weeks'].nunique()} weeks\n"
+                "The last 12 complete weeks in black, the forecast in blue with its 80% interval."
+            ),
+            *_rows,
+        ]
+        if _rows
+        else [mo.md("## The next weeks"), mo.md("*No forecast for the picked shops.*")]
+    )
+    return
+
+
+@app.cell
+def _(charts, filters, forecasts, mo, ui, warehouse, week):
+    _compared = ui.guard(lambda: forecasts.forecast_vs_actual(warehouse, filters, week))
+    mo.stop(
+        _compared.empty,
+        mo.vstack(
+            [
+                mo.md("## Forecast against what happened"),
+                mo.md("*No forecast was made for the complete weeks of this range.*"),
+            ]
+        ),
+    )
+    _rows = [
+        mo.hstack(
+            [
+                charts.forecast(
+                    _group[_group["metric"] == _metric],
+                    _group[_group["metric"] == _metric],
+                    f"{_shop_name}: {_label}",
+                )
+                for _metric, _label in forecasts.METRICS.items()
+            ],
+            justify="start",
+        )
+        for _shop_name, _group in _compared.groupby("shop_name")
+    ]
+    mo.vstack(
+        [
+            mo.md(
+                "## Forecast against what happened\n"
+                "For each complete week, the forecast made closest before it (blue, with its "
+                "80% interval) and the actual (black)."
+            ),
+            ui.table(
+                forecasts.accuracy_summary(_compared),
+                inside_80=ui.PERCENT,
+                mean_abs_error="{:,.1f}",
+                mean_abs_pct_error=ui.PERCENT,
+            ),
+            *_rows,
+        ]
+    )
+    return
+
+
+if __name__ == "__main__":
+    app.run()

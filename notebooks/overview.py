@@ -1,0 +1,147 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="Chairside · Overview")
+
+
+@app.cell
+def _():
+    import datetime as dt
+
+    import marimo as mo
+
+    from chairside.analytics import ui
+    from chairside.analytics.catalog import (
+        CUSTOMER_SCORES,
+        FORECASTS,
+        load_catalog,
+        reporting_week,
+    )
+    from chairside.analytics.charts import kpi_trends
+    from chairside.analytics.clients import AT_RISK, segments
+    from chairside.analytics.forecasts import next_weeks
+    from chairside.analytics.history import load_histories
+    from chairside.analytics.insights import find_insights
+    from chairside.analytics.kpis import KPI_BY_NAME, KPIS, week_in_context
+    from chairside.settings import load_settings
+
+    warehouse = load_settings().duckdb_path
+    now = dt.datetime.now(dt.UTC)
+    return (
+        AT_RISK,
+        CUSTOMER_SCORES,
+        FORECASTS,
+        KPIS,
+        KPI_BY_NAME,
+        find_insights,
+        kpi_trends,
+        load_catalog,
+        load_histories,
+        mo,
+        next_weeks,
+        now,
+        reporting_week,
+        segments,
+        ui,
+        warehouse,
+        week_in_context,
+    )
+
+
+@app.cell
+def _(load_catalog, now, ui, warehouse):
+    catalog = ui.guard(lambda: load_catalog(warehouse))
+    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
+    ui.header("Overview", shops, dates)
+    return catalog, dates, shops
+
+
+@app.cell
+def _(catalog, dates, mo, now, reporting_week, shops, ui, warehouse, week_in_context):
+    filters = ui.filters_from(shops, dates)
+    week = reporting_week(now, catalog.time_zones(filters.shop_ids), filters.last_week)
+    mo.stop(
+        week < filters.first_week,
+        mo.callout(mo.md("No week of this range has ended yet: widen it."), kind="info"),
+    )
+    currency = catalog.currency(filters.shop_ids)
+    context = ui.guard(
+        lambda: week_in_context(warehouse, filters.shop_ids, week, filters.through(week).mondays())
+    )
+    return context, currency, filters, week
+
+
+@app.cell
+def _(mo, week):
+    mo.md(
+        f"## Week of {week.day} {week:%b %Y}\n"
+        "The last complete week in the range, against the week before and the same week a "
+        "year earlier."
+    )
+    return
+
+
+@app.cell
+def _(catalog, filters, find_insights, load_histories, mo, ui, warehouse, week):
+    _histories = ui.guard(lambda: load_histories(warehouse, catalog, filters.ending(week, 1)))
+    mo.vstack([mo.md("### What to look at"), ui.insight_cards(find_insights(_histories))])
+    return
+
+
+@app.cell
+def _(KPIS, context, currency, mo, ui):
+    mo.stop(
+        context.week is None,
+        mo.callout(mo.md("No data for this week at the picked shops."), kind="info"),
+    )
+    ui.kpi_cards(KPIS, context.week, context.week_before, context.year_before, currency)
+    return
+
+
+@app.cell
+def _(KPI_BY_NAME, context, kpi_trends, mo):
+    _shown = [
+        "revenue_total",
+        "appointments_completed",
+        "utilization",
+        "no_show_rate",
+        "rebooking_rate",
+        "call_answer_rate",
+    ]
+    mo.vstack([mo.md("## Trends"), kpi_trends(context.trend, [KPI_BY_NAME[n] for n in _shown])])
+    return
+
+
+@app.cell
+def _(
+    AT_RISK,
+    CUSTOMER_SCORES,
+    FORECASTS,
+    catalog,
+    filters,
+    mo,
+    next_weeks,
+    segments,
+    ui,
+    warehouse,
+    week,
+):
+    _parts = [mo.md("## Next week and clients to call")]
+    if catalog.has(FORECASTS):
+        _ahead = ui.guard(lambda: next_weeks(warehouse, filters.shop_ids, week))
+        _parts.append(ui.next_week_cards(_ahead))
+    else:
+        _parts.append(ui.not_computed("Forecasts"))
+    if catalog.has(CUSTOMER_SCORES):
+        _segments = ui.guard(lambda: segments(warehouse, filters.shop_ids))
+        _parts.append(
+            ui.at_risk_card(_segments.loc[_segments["segment"] == AT_RISK, "clients"].sum())
+        )
+    else:
+        _parts.append(ui.not_computed("Client scores"))
+    mo.vstack(_parts)
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,77 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="Chairside · Services")
+
+
+@app.cell
+def _():
+    import datetime as dt
+
+    import marimo as mo
+
+    from chairside.analytics import charts, services, ui
+    from chairside.analytics.catalog import load_catalog
+    from chairside.settings import load_settings
+
+    warehouse = load_settings().duckdb_path
+    now = dt.datetime.now(dt.UTC)
+    return charts, load_catalog, mo, now, services, ui, warehouse
+
+
+@app.cell
+def _(load_catalog, now, ui, warehouse):
+    catalog = ui.guard(lambda: load_catalog(warehouse))
+    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
+    ui.header("Services", shops, dates)
+    return catalog, dates, shops
+
+
+@app.cell
+def _(charts, dates, mo, services, shops, ui, warehouse):
+    filters = ui.filters_from(shops, dates)
+    _weekly = ui.guard(lambda: services.weekly_services(warehouse, filters))
+    mo.vstack(
+        [
+            mo.md("## Popularity"),
+            charts.weekly_stack(_weekly, "visits", "service_name", "Visits per week by service"),
+            charts.weekly_lines(
+                _weekly,
+                "share_of_visits",
+                "service_name",
+                "Share of the week's visits",
+                axis_format=".0%",
+            ),
+        ]
+    )
+    return (filters,)
+
+
+@app.cell
+def _(catalog, charts, filters, mo, services, ui, warehouse):
+    _mix = ui.guard(lambda: services.revenue_mix(warehouse, filters))
+    _currency = catalog.currency(filters.shop_ids)
+    mo.vstack(
+        [
+            mo.md(
+                f"## Revenue mix\nService revenue ({_currency or 'mixed currencies'}) over the "
+                f"{filters.weeks} weeks from {filters.first_week:%d %b %Y}; products and tips "
+                "are not part of a service."
+            ),
+            charts.bars(
+                _mix, "service_name", "revenue_service", "Service revenue", colour="category"
+            ),
+            ui.table(
+                _mix,
+                revenue_service=ui.MONEY,
+                revenue_per_visit=ui.MONEY,
+                share_of_visits=ui.PERCENT,
+                share_of_revenue=ui.PERCENT,
+            ),
+        ]
+    )
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,71 @@
+"""The snapshot email's shape, and which SMTP failures are worth another try."""
+
+import smtplib
+import socket
+import ssl
+
+import pytest
+
+from chairside.settings import SmtpSettings
+from chairside.snapshot import mail
+
+
+def message():
+    return mail.compose(
+        sender="chairside@example.com",
+        recipient="owner@example.com",
+        subject="Water St: the week of Mon 9 Nov to Sun 15 Nov 2026",
+        text="Visits: 191",
+        html="<!DOCTYPE html><html><body><svg></svg></body></html>",
+        filename="owner-snapshot-2026-11-09.html",
+    )
+
+
+def test_the_email_has_text_html_and_the_file_attached() -> None:
+    email = message()
+    assert (email["From"], email["To"]) == ("chairside@example.com", "owner@example.com")
+    assert email["Message-ID"].endswith("@example.com>")
+    assert email.get_body(preferencelist=("plain",)).get_content().strip() == "Visits: 191"
+    assert "<svg>" in email.get_body(preferencelist=("html",)).get_content()
+    (attachment,) = email.iter_attachments()
+    assert attachment.get_filename() == "owner-snapshot-2026-11-09.html"
+    assert attachment.get_content_type() == "text/html"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens once the probe closes
+
+
+def test_a_refused_connection_is_retried_with_growing_waits_then_reported() -> None:
+    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", False)
+    waits: list[float] = []
+    with pytest.raises(mail.NotSent, match="after 3 attempts: ConnectionRefusedError") as failed:
+        mail.send(message(), smtp, attempts=3, first_wait=1.5, sleep=waits.append)
+    assert failed.value.attempts == 3
+    assert waits == [1.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("error", "worth_retrying"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (ConnectionRefusedError(), True),
+        (TimeoutError(), True),
+        (smtplib.SMTPResponseException(421, b"busy"), True),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+        (smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}), False),
+        (smtplib.SMTPRecipientsRefused({"a@x": (451, b"greylisted")}), True),
+        (smtplib.SMTPNotSupportedError("no STARTTLS"), False),
+        (ssl.SSLCertVerificationError("self-signed"), False),
+    ],
+)
+def test_only_failures_that_may_pass_are_retried(error: Exception, worth_retrying: bool) -> None:
+    assert mail.worth_retrying(error) is worth_retrying
+
+
+def test_at_least_one_attempt() -> None:
+    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", False)
+    with pytest.raises(ValueError, match="at least 1"):
+        mail.send(message(), smtp, attempts=0)
