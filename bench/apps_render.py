@@ -42,6 +42,11 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the browser settings live with the tests
+
+from chairside.settings import load_settings  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING  # noqa: E402
+
 NOTEBOOK = ROOT / "notebooks" / "overview.py"
 MINIMAL_APP = """
 import marimo
@@ -67,18 +72,6 @@ def _(alt, pd, shops):
     )
     return
 """
-DEMO = Path("/tmp/demo-warehouse-snapshot/warehouse.duckdb")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FIRST_RENDER_TARGET = 2.0
 FILTER_CHANGE_TARGET = 0.300
 
@@ -252,11 +245,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--source", type=Path, default=DEMO, help="warehouse to multiply")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=load_settings().duckdb_path,
+        help="warehouse to multiply [default: the one `make demo` built]",
+    )
     parser.add_argument("--appointments", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the warehouse here and keep it")
     args = parser.parse_args()
+    if not args.source.exists():
+        parser.error(f"no warehouse at {args.source}: run `make demo` first")
+    if not CHROMIUM.exists():
+        parser.error(MISSING)
 
     from playwright.sync_api import sync_playwright
 

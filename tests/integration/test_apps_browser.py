@@ -21,23 +21,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.integration.conftest import DemoBuild
 from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo, reported_week
 
 pytestmark = pytest.mark.integration
 
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # vega-embed charts each app draws on the demo warehouse with its ML marts
 CHARTS = {
     "overview": 1,
@@ -111,7 +101,7 @@ def server(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     if not CHROMIUM.exists():
-        pytest.fail(f"no {CHROMIUM}: run scripts/install-browser.sh (make test does)")
+        pytest.fail(MISSING)
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             tmp_path_factory.mktemp("chromium-profile"),

@@ -25,6 +25,7 @@ from playwright.sync_api import sync_playwright
 from chairside.settings import Settings
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK, owner_snapshots
 from orchestration.defs.resources import WarehouseResource
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.integration.conftest import DemoBuild
 from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo
 
@@ -34,17 +35,6 @@ pytestmark = pytest.mark.integration
 AS_OF = "2026-11-16T12:00:00+00:00"
 WEEK = dt.date(2026, 11, 9)
 USER, PASSWORD = "chairside", "s3cret"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def certificate(directory: Path) -> tuple[Path, Path]:
@@ -213,7 +203,7 @@ def test_every_owner_gets_their_shops_snapshot(
 
     # the mailed HTML, read as a mail client would: no script, nothing fetched
     if not CHROMIUM.exists():
-        pytest.fail(f"no {CHROMIUM}: run scripts/install-browser.sh (make test does)")
+        pytest.fail(MISSING)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(java_script_enabled=False, viewport={"width": 760, "height": 900})
