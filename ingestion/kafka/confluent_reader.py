@@ -6,14 +6,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from confluent_kafka import OFFSET_INVALID, Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import (
+    OFFSET_INVALID,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    TopicPartition,
+)
 
 from chairside.settings import KafkaSettings
-from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Delivery, KafkaUnavailable
+from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
 from ingestion.kafka.rdkafka_config import rdkafka_config
 from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
+
+# Messages taken from librdkafka per call (see `ConfluentReader.poll`).
+_CONSUME_BATCH = 500
 
 
 def _log_commit(error: KafkaError | None, partitions: list[TopicPartition]) -> None:
@@ -27,6 +37,27 @@ def _log_client_error(error: KafkaError) -> None:
         log.error("Kafka client error: %s", error)
     else:
         log.warning("Kafka client: %s", error)
+
+
+def _columns(messages: list[Message]) -> Deliveries:
+    if failed := [message for message in messages if message.error() is not None]:
+        _raise_or_log(failed)
+        messages = [message for message in messages if message.error() is None]
+    return Deliveries(
+        [message.partition() for message in messages],
+        [message.offset() for message in messages],
+        [message.key() for message in messages],
+        [message.value() for message in messages],
+    )
+
+
+def _raise_or_log(failed: list[Message]) -> None:
+    """A fetch error librdkafka will retry by itself is logged; any other ends the run."""
+    for message in failed:
+        error = message.error()
+        if not error.retriable():
+            raise KafkaException(error)
+        log.warning("Kafka fetch: %s", error)
 
 
 class ConfluentReader:
@@ -82,18 +113,19 @@ class ConfluentReader:
     def start(self, offsets: Mapping[int, int]) -> None:
         self._consumer.assign([TopicPartition(self._topic, p, o) for p, o in offsets.items()])
 
-    def poll(self, max_records: int, timeout: float) -> list[Delivery]:
-        deliveries = []
-        for message in self._consumer.consume(max_records, timeout):
-            error = message.error()
-            if error is None:
-                deliveries.append(
-                    Delivery(message.partition(), message.offset(), message.key(), message.value())
-                )
-            elif error.retriable():
-                log.warning("Kafka fetch: %s", error)
-            else:
-                raise KafkaException(error)
+    def poll(self, max_records: int, timeout: float) -> Deliveries:
+        """Consumed in small batches, each turned into columns at once: librdkafka's message
+        objects are tracked by the garbage collector, and tens of thousands alive at a time
+        made it promote them and sweep the whole heap every chunk or two."""
+        deliveries = Deliveries()
+        wait = timeout  # for the first batch; the rest only take what is already fetched
+        while len(deliveries) < max_records:
+            want = min(max_records - len(deliveries), _CONSUME_BATCH)
+            messages = self._consumer.consume(want, wait)
+            if not messages:
+                break
+            deliveries.extend(_columns(messages))
+            wait = 0
         return deliveries
 
     def commit(self, offsets: Mapping[int, int]) -> None:

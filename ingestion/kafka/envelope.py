@@ -27,9 +27,13 @@ _MISSING_FIELD = re.compile(
 _AT = re.compile(r"(?P<detail>.*) - at `\$(?P<at>[^`]*)`")
 
 
-@dataclass(slots=True)  # not frozen: one is built per message, and frozen ones cost 3x
-class Event:
-    """A valid event as stored: `data` is the producer's JSON text, unknown fields included."""
+class Event(msgspec.Struct, gc=False):
+    """A valid event as stored: `data` is the producer's JSON text, unknown fields included.
+
+    A struct rather than a dataclass because one is built per message: it costs half as much,
+    and (holding no containers, so never in a cycle) it stays out of the garbage collector's
+    way while a chunk's events are alive.
+    """
 
     event_id: str
     event_type: str
@@ -45,16 +49,25 @@ class Invalid:
 
 
 def validate(topic: Topic, value: bytes | None) -> Event | Invalid:
+    envelope = _envelope(value)
+    return envelope if isinstance(envelope, Invalid) else _event(topic, envelope)
+
+
+def _envelope(value: bytes | None) -> Envelope | Invalid:
     if value is None:
         return Invalid("value is null (a tombstone); events are never deleted by key")
     try:
-        envelope = _ENVELOPE.decode(value)
+        return _ENVELOPE.decode(value)
     except msgspec.ValidationError as error:
         return Invalid(_newer_version(value) or _reason(error, ""))
     except msgspec.DecodeError as error:
         return Invalid(f"invalid JSON: {error}")
     except UnicodeDecodeError as error:
-        return Invalid(f"value is not UTF-8: {error.reason} at byte {error.start}")
+        return Invalid(_not_utf8(error))
+
+
+def _event(topic: Topic, envelope: Envelope) -> Event | Invalid:
+    """The checks after the envelope's: version, topic, then the event type's `data`."""
     if envelope.schema_version > SUPPORTED_SCHEMA_VERSION:
         return Invalid(_newer(envelope.schema_version))
     if envelope.event_type not in topic.event_types:
@@ -63,13 +76,17 @@ def validate(topic: Topic, value: bytes | None) -> Event | Invalid:
         _DATA[envelope.event_type].decode(envelope.data)
     except msgspec.ValidationError as error:
         return Invalid(_reason(error, "data"))
+    try:
+        data = str(envelope.data, "utf-8")
+    except UnicodeDecodeError as error:  # in a field the contract does not name: not decoded
+        return Invalid(_not_utf8(error, " of data"))
     return Event(
-        event_id=envelope.event_id.lower(),
-        event_type=envelope.event_type,
-        schema_version=envelope.schema_version,
-        occurred_at=envelope.occurred_at,
-        shop_id=envelope.shop_id,
-        data=bytes(envelope.data).decode(),
+        envelope.event_id.lower(),
+        envelope.event_type,
+        envelope.schema_version,
+        envelope.occurred_at,
+        envelope.shop_id,
+        data,
     )
 
 
@@ -81,6 +98,10 @@ def _newer_version(value: bytes) -> str | None:
         return None
     newer = isinstance(version, int) and not isinstance(version, bool)
     return _newer(version) if newer and version > SUPPORTED_SCHEMA_VERSION else None
+
+
+def _not_utf8(error: UnicodeDecodeError, where: str = "") -> str:
+    return f"value is not UTF-8: {error.reason} at byte {error.start}{where}"
 
 
 def _newer(version: int) -> str:

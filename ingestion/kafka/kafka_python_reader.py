@@ -15,7 +15,7 @@ from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
 from chairside.settings import KafkaSettings
-from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Delivery, KafkaUnavailable
+from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
 from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -77,13 +77,15 @@ class KafkaPythonReader:
         for tp, offset in assignment.items():
             self._consumer.seek(tp, offset)
 
-    def poll(self, max_records: int, timeout: float) -> list[Delivery]:
+    def poll(self, max_records: int, timeout: float) -> Deliveries:
         batches = self._consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
-        return [
-            Delivery(record.partition, record.offset, record.key, record.value)
-            for records in batches.values()
-            for record in records
-        ]
+        records = [record for records in batches.values() for record in records]
+        return Deliveries(
+            [record.partition for record in records],
+            [record.offset for record in records],
+            [record.key for record in records],
+            [record.value for record in records],
+        )
 
     def commit(self, offsets: Mapping[int, int]) -> None:
         request = {

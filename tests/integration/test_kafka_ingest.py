@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.kafka.client import CLIENT_NAMES, Delivery, TopicReader, open_reader
+from ingestion.kafka.client import CLIENT_NAMES, Deliveries, TopicReader, open_reader
 from ingestion.kafka.consumer import DEFAULT_GROUP, Limits, ingest, ingest_topic
 from ingestion.kafka.faults import FaultPoints
 from ingestion.kafka.lag import group_lag, warehouse_lag
@@ -131,7 +131,7 @@ class OutageDuring:
     def start(self, offsets: Mapping[int, int]) -> None:
         self._reader.start(offsets)
 
-    def poll(self, max_records: int, timeout: float) -> list[Delivery]:
+    def poll(self, max_records: int, timeout: float) -> Deliveries:
         down = self.outage is not None and self.outage.is_alive()
         polled = self._reader.poll(max_records, timeout)
         self.polled_while_down += len(polled) if down else 0

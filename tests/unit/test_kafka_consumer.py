@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from ingestion.kafka import store
-from ingestion.kafka.client import Delivery
+from ingestion.kafka.client import Deliveries
 from ingestion.kafka.consumer import Limits, TopicReport, ingest_topic
 from ingestion.kafka.faults import FAULT_PAUSE_VARIABLE, FaultPoints
 from ingestion.kafka.topics import CALLS
@@ -65,11 +65,11 @@ class MemoryTopic:
     def start(self, offsets: Mapping[int, int]) -> None:
         self.positions = dict(offsets)
 
-    def poll(self, max_records: int, timeout: float) -> list[Delivery]:
+    def poll(self, max_records: int, timeout: float) -> Deliveries:
         """Round robin over the assigned partitions, one message each in turn."""
+        polled = Deliveries()
         if self.down:
-            return []
-        polled: list[Delivery] = []
+            return polled
         for partition in itertools.cycle(sorted(self.positions)):
             if len(polled) == max_records or all(
                 self.positions[p] >= len(self.logs[p]) for p in self.positions
@@ -77,7 +77,8 @@ class MemoryTopic:
                 break
             offset = self.positions[partition]
             if offset < len(self.logs[partition]):
-                polled.append(Delivery(partition, offset, b"k", self.logs[partition][offset]))
+                value = self.logs[partition][offset]
+                polled.extend(Deliveries([partition], [offset], [b"k"], [value]))
                 self.positions[partition] = offset + 1
         return polled
 
@@ -186,3 +187,61 @@ def test_fault_points_are_read_from_the_environment() -> None:
     assert points.reached["before_group_commit"] == 2
     with pytest.raises(ValueError, match="phase one of"):
         FaultPoints.from_environment({FAULT_PAUSE_VARIABLE: "mid_air:1"})
+
+
+class Recording(FaultPoints):
+    """Fault points that record the order they are reached in, alongside the group commits;
+    the n-th `before_warehouse_commit` can raise, as a failing transaction would."""
+
+    def __init__(self, log: list[str], fail_commit: int = 0) -> None:
+        super().__init__()
+        self.log, self.fail_commit = log, fail_commit
+
+    def reach(self, phase: str) -> None:
+        super().reach(phase)
+        self.log.append(phase)
+        if phase == "before_warehouse_commit" and self.reached[phase] == self.fail_commit:
+            raise RuntimeError("the warehouse transaction failed")
+
+
+class LoggedTopic(MemoryTopic):
+    def __init__(self, con: duckdb.DuckDBPyConnection, logs: dict[int, list[bytes]]) -> None:
+        super().__init__(con, logs)
+        self.log: list[str] = []
+
+    def commit(self, offsets: Mapping[int, int]) -> None:
+        super().commit(offsets)
+        self.log.append("group commit")
+
+
+def test_chunks_commit_in_order_while_the_next_one_is_read(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The writer thread commits chunk n while chunk n+1 is validated, yet every commit and
+    fault point comes in the order of a sequential loop, chunk after chunk."""
+    topic = LoggedTopic(con, {0: [call(n) for n in range(30)], 1: [call(n) for n in range(50, 62)]})
+    report = ingest_topic(con, topic, CALLS, GROUP, Limits(chunk_records=5), Recording(topic.log))
+    per_chunk = [
+        "before_warehouse_commit",
+        "after_warehouse_commit",
+        "before_group_commit",
+        "group commit",
+        "after_group_commit",
+    ]
+    assert report.chunks == 9
+    assert topic.log == ["group commit", *per_chunk * report.chunks]
+    assert topic.committed() == {0: 30, 1: 12}
+    assert rows(con) == report.loaded == 42
+
+
+def test_a_failed_transaction_stops_the_run_and_leaves_the_chunks_before_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    topic = LoggedTopic(con, {0: [call(n) for n in range(40)]})
+    with pytest.raises(RuntimeError, match="transaction failed"):
+        ingest_topic(con, topic, CALLS, GROUP, Limits(chunk_records=10), Recording([], 3))
+    assert rows(con) == 20  # two chunks; the third rolled back whole, the fourth never written
+    assert store.stored_offsets(con, GROUP, CALLS) == {0: 20}
+    assert topic.commits == [{0: 0}, {0: 10}, {0: 20}]
+    again = run(con, MemoryTopic(con, {0: [call(n) for n in range(40)]}), Limits())
+    assert (again.consumed, again.loaded, again.duplicates) == (20, 20, 0)

@@ -8,7 +8,7 @@ import pytest
 
 from ingestion.kafka.envelope import Event, Invalid, validate
 from ingestion.kafka.schema import DATA_TYPES
-from ingestion.kafka.topics import APPOINTMENTS, CALLS, CUSTOMERS, TOPICS, topic_named
+from ingestion.kafka.topics import APPOINTMENTS, CALLS, CUSTOMERS, TOPICS, Topic, topic_named
 from tests.kafka_broker import dirty_dataset
 
 EVENT_ID = "6f1c2b9e-3a4d-4c1e-9f3b-2d5e6a7b8c9d"
@@ -180,3 +180,16 @@ def test_customers_need_a_boolean_opt_in() -> None:
     assert reason(envelope, CUSTOMERS) == "data.marketing_opt_in: Expected `bool`, got `str`"
     envelope["data"]["marketing_opt_in"] = False
     assert isinstance(check(envelope, CUSTOMERS), Event)
+
+
+def test_a_non_utf8_field_the_contract_does_not_name_is_dead_lettered() -> None:
+    """msgspec skips unknown fields undecoded; the stored `data` text must still be UTF-8."""
+    value = json.dumps(booked(note="NOTE")).encode().replace(b"NOTE", b"caf\xe9")
+    assert reason_of(APPOINTMENTS, value).startswith("value is not UTF-8: invalid continuation")
+    assert reason_of(APPOINTMENTS, value).endswith(" of data")
+
+
+def reason_of(topic: Topic, value: bytes) -> str:
+    result = validate(topic, value)
+    assert isinstance(result, Invalid), result
+    return result.reason

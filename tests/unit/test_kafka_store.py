@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from ingestion.kafka import store
-from ingestion.kafka.client import Delivery
-from ingestion.kafka.envelope import Event
+from ingestion.kafka.client import Deliveries
+from ingestion.kafka.envelope import Event, Invalid
 from ingestion.kafka.topics import CALLS
 
 GROUP = "test-group"
@@ -30,18 +30,18 @@ def event(event_id: str) -> Event:
 def chunk(
     events: Sequence[tuple[int, int, str]],
     dead: Sequence[tuple[int, int, str]] = (),
-    next_offsets: dict[int, int] | None = None,
+    key: bytes = b"c-1",
 ) -> store.Chunk:
     """Events as (partition, offset, event_id), dead letters as (partition, offset, reason)."""
-    columns = store.EventColumns()
+    deliveries = Deliveries()
+    results: list[Event | Invalid] = []
     for partition, offset, event_id in events:
-        columns.add(Delivery(partition, offset, b"c-1", b"{}"), event(event_id))
-    letters = [store.DeadLetter(Delivery(p, o, None, b"{oops"), why) for p, o, why in dead]
-    if next_offsets is None:
-        next_offsets = {}
-        for partition, offset, _ in [*events, *dead]:
-            next_offsets[partition] = max(next_offsets.get(partition, 0), offset + 1)
-    return store.Chunk(CALLS, columns, letters, next_offsets)
+        deliveries.extend(Deliveries([partition], [offset], [key], [b"{}"]))
+        results.append(event(event_id))
+    for partition, offset, reason in dead:
+        deliveries.extend(Deliveries([partition], [offset], [key], [b"{oops"]))
+        results.append(Invalid(reason))
+    return store.chunk_of(CALLS, deliveries, results)
 
 
 def test_the_raw_tables_have_the_contract_columns_and_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -116,13 +116,10 @@ def test_the_first_delivery_of_an_event_id_wins(con: duckdb.DuckDBPyConnection) 
 
 
 def test_a_key_that_is_not_utf8_is_kept(con: duckdb.DuckDBPyConnection) -> None:
-    columns = store.EventColumns()
-    columns.add(Delivery(0, 0, b"ap-\xff", b"{}"), event("e1"))
-    letter = store.DeadLetter(Delivery(0, 1, b"ap-\xff", b"\xff"), "value is not UTF-8")
-    store.write_chunk(con, GROUP, store.Chunk(CALLS, columns, [letter], {0: 2}))
+    store.write_chunk(con, GROUP, chunk([(0, 0, "e1")], [(0, 1, "value is not UTF-8")], b"ap-\xff"))
     assert con.execute("select message_key from raw_kafka.calls").fetchone() == ("ap-\ufffd",)
     dead = con.execute("select message_key, raw_value from raw_kafka.dead_letters").fetchone()
-    assert dead == (b"ap-\xff", b"\xff")
+    assert dead == (b"ap-\xff", b"{oops")
 
 
 def test_a_dead_letter_is_kept_once_per_offset(con: duckdb.DuckDBPyConnection) -> None:
@@ -165,3 +162,56 @@ def test_dead_letter_reasons_count_the_recent_ones(con: duckdb.DuckDBPyConnectio
     since = dt.datetime.now(dt.UTC)
     store.write_chunk(con, GROUP, chunk([], [(0, 2, "b"), (0, 3, "a"), (0, 4, "b")]))
     assert store.dead_letter_reasons(con, since=since) == {"b": 2, "a": 1}
+
+
+def test_event_ids_stay_unique_under_any_redelivery_without_a_key(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The raw tables carry no key: the insert alone keeps event_id unique, within a chunk,
+    across chunks, and across runs over the same log."""
+    keys = con.execute(
+        "select count(*) from duckdb_constraints() "
+        "where schema_name = 'raw_kafka' and constraint_type in ('PRIMARY KEY', 'UNIQUE')"
+    ).fetchone()
+    assert keys == (1,)  # the dead letters' Kafka coordinates only
+    ids = [f"e{n}" for n in range(50)]
+    for run in range(3):
+        for start in range(0, 50, 7):  # chunks that overlap the previous one by two ids
+            batch = ids[max(0, start - 2) : start + 7]
+            redelivered = [(run, 100 * start + i, event_id) for i, event_id in enumerate(batch)]
+            store.write_chunk(con, GROUP, chunk([*redelivered, *redelivered]))
+    counts = con.execute("select count(*), count(distinct event_id) from raw_kafka.calls")
+    assert counts.fetchone() == (50, 50)
+
+
+def test_a_table_created_with_the_old_primary_key_still_loads(tmp_path: Path) -> None:
+    """Warehouses created before the key was dropped keep it: the same insert works there."""
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as old:
+        columns = store._EVENT_COLUMNS.replace("event_id varchar not null", "event_id varchar")
+        old.execute("create schema raw_kafka")
+        old.execute(f"create table raw_kafka.calls ({columns}, primary key (event_id))")
+        store.ensure_schema(old)
+        first = store.write_chunk(old, GROUP, chunk([(0, 0, "e1"), (0, 1, "e2"), (0, 2, "e1")]))
+        again = store.write_chunk(old, GROUP, chunk([(0, 3, "e2"), (0, 4, "e3")]))
+        assert (first.loaded, first.duplicates, again.loaded, again.duplicates) == (2, 1, 1, 1)
+
+
+def test_each_event_keeps_its_own_delivery_among_invalid_and_repeated_ones(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    offsets = list(range(10, 16))
+    deliveries = Deliveries([0, 1, 0, 1, 0, 1], offsets, [f"k{o}".encode() for o in offsets], [])
+    deliveries.values.extend(f"v{o}".encode() for o in offsets)
+    results = [Invalid("bad"), event("e1"), event("e2"), Invalid("worse"), event("e1"), event("e3")]
+    written = store.write_chunk(con, GROUP, store.chunk_of(CALLS, deliveries, results))
+    assert written == store.Written(loaded=3, dead_lettered=2, duplicates=1)
+    stored = con.execute(
+        "select event_id, kafka_partition, kafka_offset, message_key from raw_kafka.calls"
+    ).fetchall()
+    assert sorted(stored) == [("e1", 1, 11, "k11"), ("e2", 0, 12, "k12"), ("e3", 1, 15, "k15")]
+    dead = con.execute(
+        "select kafka_partition, kafka_offset, message_key, raw_value, reason "
+        "from raw_kafka.dead_letters"
+    ).fetchall()
+    assert sorted(dead) == [(0, 10, b"k10", b"v10", "bad"), (1, 13, b"k13", b"v13", "worse")]
+    assert store.stored_offsets(con, GROUP, CALLS) == {0: 15, 1: 16}
