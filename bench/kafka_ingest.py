@@ -2,15 +2,17 @@
 
     python bench/kafka_ingest.py                       # 1,000,000 events, both clients
     python bench/kafka_ingest.py --events 200000 --clients confluent
+    python bench/kafka_ingest.py --history 1000000     # into a table holding 1M events already
 
 The broker is librdkafka's mock cluster on loopback, in this process. The events are the
 demo's appointment events, cycled with fresh event ids (so every one is new to the
 warehouse), a few invalid ones included. kcat (Debian's `kcat`) reads the topic raw to its
 stdout; each client runs the real ingestion (`ingestion.kafka.consumer.ingest`) into a fresh
-DuckDB file: validation, raw table, dead letters, offsets, group commits. The figures are
-events per second of wall-clock time on this machine, and ingestion's ratio to kcat, which
-decides the default client. The mock keeps about 5 MB per partition, so the topic gets
-enough partitions to hold every event at once.
+DuckDB file: validation, raw table, dead letters, offsets, group commits. With `--history N`
+the raw table already holds N other events (years of a busy shop), which every insert checks
+its event ids against. The figures are events per second of wall-clock time on this machine,
+and ingestion's ratio to kcat, which decides the default client. The mock keeps about 5 MB per
+partition, so the topic gets enough partitions to hold every event at once.
 """
 
 from __future__ import annotations
@@ -38,9 +40,15 @@ from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ingestion.kafka.consumer import Limits, TopicReport, ingest
 from ingestion.kafka.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.kafka.producer import Outgoing, Publisher
+from ingestion.kafka.store import ensure_schema
 from ingestion.kafka.topics import APPOINTMENTS
 
 TARGET_RATIO = 0.3
+HISTORY_DATA = (
+    '{"appointment_id":"a-1","customer_id":"c-1","staff_id":"ws-02","service_code":"CUT",'
+    '"scheduled_start":"2025-11-22T16:15:00-03:30","duration_min":30,"quoted_price":25.0,'
+    '"channel":"phone","call_id":null}'
+)
 _ID_START, _ID_END = len(b'{"event_id":"'), len(b'{"event_id":"') + 36
 
 
@@ -75,9 +83,28 @@ def time_kcat(bootstrap: str) -> tuple[int, float]:
     return lines, time.perf_counter() - started
 
 
-def time_ingestion(kafka: KafkaSettings, client: str, events: int) -> tuple[TopicReport, float]:
+def add_history(con: duckdb.DuckDBPyConnection, events: int) -> None:
+    """`events` earlier appointment events in the raw table, each with an id of its own."""
+    ensure_schema(con)
+    con.execute(
+        f"""
+        insert into {APPOINTMENTS.qualified_table}
+        select uuid()::varchar, 'appointment.booked', 1, now(), 'water-st', 'a-1', ?,
+               'history', 0, i, now()
+        from range(?) offsets(i)
+        """,
+        [HISTORY_DATA, events],
+    )
+    con.execute("checkpoint")
+
+
+def time_ingestion(
+    kafka: KafkaSettings, client: str, events: int, history: int
+) -> tuple[TopicReport, float]:
     with tempfile.TemporaryDirectory(prefix="chairside-kafka-bench-") as scratch:
         con = duckdb.connect(str(Path(scratch) / "warehouse.duckdb"))
+        if history:
+            add_history(con, history)
         limits = Limits(max_records=events, max_seconds=3600)
         started = time.perf_counter()
         (report,) = ingest(
@@ -94,6 +121,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--clients", default=",".join(CLIENT_NAMES))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--history", type=int, default=0, help="events already in the raw table (default 0)"
+    )
     args = parser.parse_args()
     clients = [name.strip() for name in args.clients.split(",") if name.strip()]
     if shutil.which("kcat") is None:
@@ -120,14 +150,17 @@ def main() -> int:
             print(f"kcat read {read} of {published} messages", file=sys.stderr)
             return 1
         kcat_rate = read / kcat_seconds
-        print(f"Kafka ingestion benchmark: {published:,} events, {partitions} partitions")
+        print(
+            f"Kafka ingestion benchmark: {published:,} events, {partitions} partitions, "
+            f"{args.history:,} events in the raw table before"
+        )
         print(f"  publish (confluent producer)   {published / publish_seconds:>10,.0f} events/s")
         print(
             f"  kcat, raw to stdout            {kcat_rate:>10,.0f} events/s  ({kcat_seconds:.1f} s)"
         )
         rates = {}
         for client in clients:
-            report, seconds = time_ingestion(kafka, client, published)
+            report, seconds = time_ingestion(kafka, client, published, args.history)
             if report.consumed != published:
                 print(f"{client} consumed {report.consumed} of {published}", file=sys.stderr)
                 return 1
