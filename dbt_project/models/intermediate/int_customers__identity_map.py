@@ -1,56 +1,63 @@
 """Identity resolution: one person across Kafka customers, Cassandra customers, inbox customer
 lists and inquiry logs, matched by normalised phone or email, transitively.
 
-Connected components are found with a union-find over (record, identifier) edges, in Python
-because a recursive SQL closure grows with the square of a cluster's size. The `customer_key`
-is derived from the cluster's anchor: its earliest-seen record (ties by source, then id), so a
-new record joining a cluster never changes the key; only a merge of two clusters can.
+A bipartite graph joins each record to its phones and emails; its connected components are the
+people. They are found with scipy's compiled graph search: a recursive SQL closure grows with
+the square of a cluster's size, and a Python union-find took 4 s on 30 shops where this takes
+a tenth of that. The `customer_key` is derived from the cluster's anchor: its earliest-seen
+record (ties by source, then id), so a new record joining a cluster never changes the key;
+only a merge of two clusters can.
 """
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
-def _find(parent: dict[str, str], node: str) -> str:
-    root = node
-    while parent[root] != root:
-        root = parent[root]
-    while parent[node] != root:  # path compression keeps later finds flat
-        parent[node], node = root, parent[node]
-    return root
+def _components(records: pd.DataFrame, identifiers: pd.DataFrame) -> np.ndarray:
+    """The component of each record: records are nodes 0..n-1, each distinct identifier a node
+    after them, every (record, identifier) pair an edge."""
+    record_ids = pd.Index(records["source"] + "|" + records["source_id"])
+    ends = record_ids.get_indexer(identifiers["source"] + "|" + identifiers["source_id"])
+    known = ends >= 0  # an identifier of a record that is not in the records joins nobody
+    labels = identifiers["identifier_type"] + ":" + identifiers["identifier"]
+    values, distinct = pd.factorize(labels)
+    size = len(record_ids) + len(distinct)
+    edges = coo_matrix(
+        (np.ones(known.sum(), dtype=np.int8), (ends[known], len(record_ids) + values[known])),
+        shape=(size, size),
+    )
+    _, components = connected_components(edges, directed=False)
+    return components[: len(record_ids)]
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     records = dbt.ref("int_customers__identity_records").df()
     identifiers = dbt.ref("int_customers__identifiers").df()
-    # Missing ids are NaN in pandas 3 string columns, and NaN != NaN would make a record its
-    # own endless parent; staging tests keep them out, this keeps a slipped one from hanging.
+    # Missing ids are NaN in pandas 3 string columns and would all join one record "nan";
+    # staging tests keep them out, this keeps a slipped one from merging strangers.
     if records["source_id"].isna().any() or identifiers["source_id"].isna().any():
         raise ValueError("identity records with a NULL source_id; see the staging tests")
 
-    record_ids = (records["source"] + "|" + records["source_id"]).tolist()
-    parent = {record_id: record_id for record_id in record_ids}
-    first_owner: dict[str, str] = {}
-    for source, source_id, kind, value in identifiers.itertuples(index=False):
-        record_id = f"{source}|{source_id}"
-        if record_id not in parent:
-            continue
-        owner = first_owner.setdefault(f"{kind}:{value}", record_id)
-        a, b = _find(parent, owner), _find(parent, record_id)
-        if a != b:
-            parent[b] = a
-
-    ordered = records.assign(
-        record_id=record_ids,
-        first_seen=pd.to_datetime(records["first_seen_at"], utc=True).fillna(
-            pd.Timestamp.max.tz_localize("UTC")
-        ),
+    ordered = pd.DataFrame(
+        {
+            "source": records["source"],
+            "source_id": records["source_id"],
+            "record_id": records["source"] + "|" + records["source_id"],
+            "first_seen": pd.to_datetime(records["first_seen_at"], utc=True).fillna(
+                pd.Timestamp.max.tz_localize("UTC")
+            ),
+            "cluster": _components(records, identifiers),
+        }
     ).sort_values(["first_seen", "source", "source_id"], kind="stable")
-    ordered["cluster"] = [_find(parent, record_id) for record_id in ordered["record_id"]]
     anchors = ordered.groupby("cluster", sort=False)["record_id"].first()
-    ordered["customer_key"] = ordered["cluster"].map(
-        lambda cluster: hashlib.md5(anchors[cluster].encode()).hexdigest()
+    keys = pd.Series(
+        [hashlib.md5(anchor.encode()).hexdigest() for anchor in anchors.to_numpy()],
+        index=anchors.index,
     )
+    ordered["customer_key"] = ordered["cluster"].map(keys)
     return ordered[["source", "source_id", "customer_key"]].reset_index(drop=True)
