@@ -3,6 +3,16 @@
 -- arrival order does not matter, so a `completed` delivered before its `booked` is no problem.
 -- The final status is the status after the last status-changing event; the final scheduled
 -- start and barber are the booking's, overridden by the latest reschedule that set them.
+{{
+    config(
+        materialized='incremental',
+        unique_key='appointment_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+-- Incrementally, only appointments with an event staged since the previous build are decided
+-- again, each from all of its events, old ones included.
 with events as (
     select
         *,
@@ -10,6 +20,12 @@ with events as (
             partition by appointment_id order by occurred_at, kafka_partition, kafka_offset
         ) as event_sequence
     from {{ ref('stg_kafka__appointment_events') }}
+    {% if is_incremental() %}
+        where appointment_id in (
+            select appointment_id from {{ ref('stg_kafka__appointment_events') }}
+            where ingested_at > {{ incremental_watermark('last_ingested_at') }}
+        )
+    {% endif %}
 ),
 
 status_changes as (
@@ -63,6 +79,8 @@ transitions as (
         max(occurred_at) filter (where event_kind = 'cancelled') as cancelled_at,
         max(occurred_at) filter (where event_kind = 'completed') as completed_at,
         max(occurred_at) filter (where event_kind = 'no_show') as no_show_at,
+        min(scheduled_start) filter (where event_kind in ('booked', 'rescheduled'))
+            as first_scheduled_start,
         max(ingested_at) as last_ingested_at
     from events
     group by appointment_id
@@ -107,6 +125,7 @@ final as (
         checkout.product_revenue,
         checkout.tip,
         checkout.payment_method,
+        transitions.first_scheduled_start,
         transitions.event_count,
         bookings.appointment_id is not null as has_booking_event,
         transitions.last_ingested_at

@@ -1,11 +1,26 @@
 -- One row per appointment: its current status, the time of each transition, the money of its
 -- checkout, and what the visit means for the client (their n-th visit, their first ever, whether
 -- they left with the next appointment booked). Dated by the final scheduled start, shop-local.
-with lifecycle as (
-    select * from {{ ref('int_appointments__lifecycle') }}
-),
-
-identity as (
+--
+-- Incremental: a build recomputes only the appointments whose row can have changed, and all of
+-- them whole, so the client-level columns come out as a full build would make them:
+--   * appointments with new lifecycle events;
+--   * every appointment of a client touched by those events (a visit renumbers the client's
+--     visits, a booking makes the previous visit rebooked);
+--   * every appointment of a client whose records were joined or split since (identity
+--     resolution moved a customer_id to another customer_key): the old and the new client;
+--   * every appointment of a shop whose settings (time zone) were loaded since, and all of them
+--     when a legacy customer list arrived (it can move anyone's first visit).
+-- depends_on: {{ ref('stg_inbox__shops') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='appointment_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+with identity as (
     select source_id as customer_id, customer_key
     from {{ ref('int_customers__identity_map') }}
     where source = 'kafka'
@@ -19,6 +34,63 @@ legacy_first_visits as (
         on map.source = 'inbox_customers' and map.source_id = customers.inbox_customer_id
     where customers.customer_since is not null
     group by map.customer_key
+),
+
+{% if is_incremental() %}
+since as (
+    select {{ incremental_watermark('last_ingested_at') }} as instant
+),
+
+changed as (
+    select appointment_id, customer_id
+    from {{ ref('int_appointments__lifecycle') }}
+    where last_ingested_at > (select instant from since)
+),
+
+rekeyed as (
+    select built.customer_key as old_key, identity.customer_key as new_key
+    from (select distinct customer_id, customer_key from {{ this }}) as built
+    left join identity using (customer_id)
+    where built.customer_key is distinct from identity.customer_key
+),
+
+affected_clients as (
+    select identity.customer_key
+    from changed
+    inner join identity using (customer_id)
+    union
+    select old_key from rekeyed where old_key is not null
+    union
+    select new_key from rekeyed where new_key is not null
+),
+
+reloaded_shops as (
+    -- files load apart from events: compared with when this model last changed a row
+    select shop_id
+    from {{ ref('stg_inbox__shops') }}
+    where loaded_at > {{ incremental_watermark('changed_at') }}
+        or exists (
+            select 1 from {{ ref('stg_inbox__customers') }}
+            where loaded_at > {{ incremental_watermark('changed_at') }}
+        )
+),
+{% endif %}
+
+lifecycle as (
+    select *
+    from {{ ref('int_appointments__lifecycle') }}
+    {% if is_incremental() %}
+        where appointment_id in (select appointment_id from changed)
+            or customer_id in (
+                select customer_id from identity
+                where customer_key in (select customer_key from affected_clients)
+            )
+            or appointment_id in (
+                select appointment_id from {{ this }}
+                where customer_key in (select customer_key from affected_clients)
+            )
+            or shop_id in (select shop_id from reloaded_shops)
+    {% endif %}
 ),
 
 shops as (
@@ -123,6 +195,12 @@ final as (
             as is_rebooked,
         dated.event_count,
         dated.has_booking_event,
+        -- every week the appointment was ever in: weekly marts recompute from here when it changes
+        least(
+            dated.week_start,
+            dated.booked_week_start,
+            {{ week_start(to_local('dated.first_scheduled_start', 'dated.time_zone')) }}
+        ) as earliest_week_start,
         dated.last_ingested_at
     from dated
     left join visits using (appointment_id)
@@ -130,4 +208,4 @@ final as (
     left join rebooked using (appointment_id)
 )
 
-select * from final
+{{ track_changes('final', 'appointment_id') }}

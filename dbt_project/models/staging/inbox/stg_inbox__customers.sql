@@ -18,6 +18,7 @@ final as (
         source.gender,
         source.customer_since,
         files.file_name,
+        files.loaded_at,
         source.sheet,
         source.row_number
     from source

@@ -25,7 +25,7 @@ renamed as (
 ),
 
 final as (
-    select * exclude (loaded_at)
+    select *
     from renamed
     qualify row_number() over (
         partition by shop_id, service_code, effective_from order by loaded_at desc

@@ -27,7 +27,7 @@ renamed as (
 ),
 
 final as (
-    select * exclude (recency, loaded_at)
+    select * exclude (recency)
     from renamed
     where recency = 1
 )

@@ -23,7 +23,7 @@ renamed as (
 ),
 
 final as (
-    select * exclude (loaded_at)
+    select *
     from renamed
     qualify row_number() over (
         partition by shop_id, staff_id, coalesce(start_date, date '1900-01-01')
