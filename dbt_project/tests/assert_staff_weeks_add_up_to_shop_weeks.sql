@@ -1,4 +1,6 @@
--- Per-barber numbers add up to the shop's, so an owner's per-chair view never disagrees.
+-- Per-barber numbers add up to the shop's, so an owner's per-chair view never disagrees; and no
+-- barber week outlives the shop's visits of that week (an incremental build that left one
+-- behind fails here rather than showing it).
 with staff as (
     select shop_id, week_start, sum(visits) as visits, sum(revenue_total) as revenue
     from {{ ref('fct_weekly_staff_metrics') }}
@@ -13,5 +15,6 @@ shop as (
 
 select *
 from shop
-left join staff using (shop_id, week_start)
-where staff.visits is distinct from shop.visits or staff.revenue is distinct from shop.revenue
+full outer join staff using (shop_id, week_start)
+where coalesce(staff.visits, 0) != coalesce(shop.visits, 0)
+    or coalesce(staff.revenue, 0) != coalesce(shop.revenue, 0)

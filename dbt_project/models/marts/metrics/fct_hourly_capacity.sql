@@ -1,9 +1,28 @@
 -- The peak-time view: per shop, week, weekday and hour of day (shop-local), the chair minutes
 -- the roster offered and the minutes appointments occupied (completed and no-show, as in
 -- utilization). An appointment is split across the hours it spans.
-with appointments as (
-    select * from {{ ref('fct_appointments') }}
-    where status in ('completed', 'no_show') and duration_min > 0
+--
+-- Incremental: per shop, the weeks from the first one that can have changed are computed again
+-- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
+{{
+    config(
+        materialized='incremental',
+        unique_key=['shop_id', 'week_start'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+with rebuild as (
+    {{ weeks_to_rebuild() }}
+),
+
+appointments as (
+    select appointments.*
+    from {{ ref('fct_appointments') }} as appointments
+    inner join rebuild
+        on rebuild.shop_id = appointments.shop_id
+        and appointments.week_start >= rebuild.from_week
+    where appointments.status in ('completed', 'no_show') and appointments.duration_min > 0
 ),
 
 appointment_hours as (
@@ -49,6 +68,8 @@ open_hours as (
             ))
         ) as staff_minutes_available
     from {{ ref('int_staff__roster_days') }} as roster
+    inner join rebuild
+        on rebuild.shop_id = roster.shop_id and roster.day >= rebuild.from_week
     inner join {{ ref('int_shops__calendar') }} as calendar
         on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day),
         unnest(range(hour(calendar.opens_at), hour(calendar.closes_at - interval 1 minute) + 1))
@@ -73,4 +94,9 @@ final as (
     full outer join occupied using (shop_id, hour_start)
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of_date('shops.time_zone') }} as as_of_date,
+    now() as refreshed_at
+from final
+inner join {{ ref('dim_shop') }} as shops using (shop_id)

@@ -1,6 +1,30 @@
 -- Service popularity and revenue mix per shop and week (completed visits, by scheduled start).
-with visits as (
-    select * from {{ ref('fct_appointments') }} where status = 'completed'
+--
+-- Incremental: per shop, the weeks from the first one that can have changed are computed again
+-- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
+{{
+    config(
+        materialized='incremental',
+        unique_key=['shop_id', 'week_start'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+with rebuild as (
+    {{ weeks_to_rebuild() }}
+),
+
+visits as (
+    select appointments.*
+    from {{ ref('fct_appointments') }} as appointments
+    inner join rebuild
+        on rebuild.shop_id = appointments.shop_id
+        and appointments.week_start >= rebuild.from_week
+    where appointments.status = 'completed'
+),
+
+shops as (
+    select shop_id, time_zone from {{ ref('dim_shop') }}
 ),
 
 services as (
@@ -30,8 +54,11 @@ final as (
         {{ safe_divide('aggregated.visits', 'sum(aggregated.visits) over shop_week') }}
             as share_of_visits,
         {{ safe_divide('aggregated.revenue_service', 'sum(aggregated.revenue_service) over shop_week') }}
-            as share_of_revenue
+            as share_of_revenue,
+        {{ as_of_date('shops.time_zone') }} as as_of_date,
+        now() as refreshed_at
     from aggregated
+    inner join shops using (shop_id)
     left join services using (shop_id, service_code)
     window shop_week as (partition by aggregated.shop_id, aggregated.week_start)
 )

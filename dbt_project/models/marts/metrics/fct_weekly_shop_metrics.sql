@@ -2,16 +2,41 @@
 -- its exact name. Each block below computes one family on its own date: calls by start,
 -- appointments by final scheduled start, bookings by booking time, money and clients by the
 -- scheduled start of completed appointments. Rates with a zero denominator are NULL.
+--
+-- Incremental: per shop, only the weeks from the first one that can have changed are computed
+-- again (macros/weeks_to_rebuild.sql), from the week before it so week-on-week growth has its
+-- base; every other week keeps its row.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['shop_id', 'week_start'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 with shops as (
     select shop_id, time_zone from {{ ref('dim_shop') }}
 ),
 
+rebuild as (
+    {{ weeks_to_rebuild() }}
+),
+
 appointments as (
-    select * from {{ ref('fct_appointments') }}
+    -- the weeks computed, and the one before them; a booking counts in the week it was made
+    select appointments.*
+    from {{ ref('fct_appointments') }} as appointments
+    inner join rebuild
+        on rebuild.shop_id = appointments.shop_id
+        and greatest(appointments.week_start, appointments.booked_week_start)
+            >= rebuild.from_week - 7
 ),
 
 calls as (
-    select * from {{ ref('fct_calls') }}
+    select calls.*
+    from {{ ref('fct_calls') }} as calls
+    inner join rebuild
+        on rebuild.shop_id = calls.shop_id and calls.week_start >= rebuild.from_week - 7
 ),
 
 weeks as (
@@ -24,14 +49,15 @@ weeks as (
     inner join (
         select shop_id, min(week_start) as first_week
         from (
-            select shop_id, week_start from appointments
-            union all select shop_id, booked_week_start from appointments
-            union all select shop_id, week_start from calls
+            select shop_id, week_start from {{ ref('fct_appointments') }}
+            union all select shop_id, booked_week_start from {{ ref('fct_appointments') }}
+            union all select shop_id, week_start from {{ ref('fct_calls') }}
         )
         group by shop_id
-    ) as activity using (shop_id),
+    ) as activity using (shop_id)
+    inner join rebuild using (shop_id),
     unnest(generate_series(
-        activity.first_week,
+        greatest(activity.first_week, rebuild.from_week - 7),
         cast(date_trunc('week', {{ as_of_date('shops.time_zone') }}) as date),
         interval 7 day
     )) as t(week)
@@ -88,6 +114,8 @@ capacity as (
     from {{ ref('int_staff__roster_days') }} as roster
     inner join {{ ref('int_shops__calendar') }} as calendar
         on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day)
+    inner join rebuild
+        on rebuild.shop_id = roster.shop_id and roster.day >= rebuild.from_week - 7
     group by all
 ),
 
@@ -98,7 +126,7 @@ retention as (
         firsts.week_start,
         count(*) as new_clients_cohort,
         count(*) filter (where exists (
-            select 1 from appointments as later
+            select 1 from {{ ref('fct_appointments') }} as later
             where later.customer_key = firsts.customer_key
                 and later.status = 'completed'
                 and later.service_date > firsts.service_date
@@ -190,9 +218,14 @@ final as (
         visits_rebooked,
         new_clients_retained_90d,
         occupied_minutes,
-        staff_minutes_available
+        staff_minutes_available,
+        as_of_date,
+        now() as refreshed_at
     from joined
     window shop_weeks as (partition by shop_id order by week_start)
 )
 
-select * from final
+select final.*
+from final
+inner join rebuild using (shop_id)
+where final.week_start >= rebuild.from_week

@@ -2,8 +2,27 @@
 -- metrics (scheduled start of completed appointments, shop-local), so a barber's weeks add up
 -- to the shop's. `return_rate_90d`: visits whose client came back (to anyone in the chain)
 -- within 90 days / visits; NULL until 90 days have passed since the week's end.
-with appointments as (
-    select * from {{ ref('fct_appointments') }}
+--
+-- Incremental: per shop, the weeks from the first one that can have changed are computed again
+-- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
+{{
+    config(
+        materialized='incremental',
+        unique_key=['shop_id', 'week_start'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+with rebuild as (
+    {{ weeks_to_rebuild() }}
+),
+
+appointments as (
+    select appointments.*
+    from {{ ref('fct_appointments') }} as appointments
+    inner join rebuild
+        on rebuild.shop_id = appointments.shop_id
+        and appointments.week_start >= rebuild.from_week
 ),
 
 shops as (
@@ -14,7 +33,7 @@ visits as (
     select
         visit.*,
         exists (
-            select 1 from appointments as later
+            select 1 from {{ ref('fct_appointments') }} as later
             where later.customer_key = visit.customer_key
                 and later.status = 'completed'
                 and later.service_date > visit.service_date
@@ -64,7 +83,9 @@ final as (
         end as return_rate_90d,
         aggregated.visits_rebooked,
         aggregated.visits_returned_90d,
-        aggregated.service_minutes
+        aggregated.service_minutes,
+        {{ as_of_date('shops.time_zone') }} as as_of_date,
+        now() as refreshed_at
     from aggregated
     inner join shops using (shop_id)
 )
