@@ -14,7 +14,7 @@ DBT_MANIFEST := dbt_project/target/manifest.json
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup demo test test-unit test-integration lint browser apps dagster mlflow bench bench-apps clean
+.PHONY: setup demo test test-unit test-integration lint browser apps dagster mlflow bench bench-apps bench-warehouse clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -70,6 +70,10 @@ bench: setup
 
 bench-apps: setup browser
 	python bench/apps_render.py
+
+# Full warehouse build against the incremental build after one more day (3 shops x 2 years).
+bench-warehouse: setup
+	python bench/warehouse_incremental.py
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
