@@ -28,18 +28,12 @@
         select shop_id, week_start
         from {{ ref('fct_calls') }}
         where changed_at > {{ since }}
+        {%- for settings in ['stg_inbox__shops', 'stg_inbox__staff', 'stg_inbox__price_list'] %}
         union all
         select shop_id, date '0001-01-01'
-        from {{ ref('stg_inbox__shops') }}
+        from {{ ref(settings) }}
         where loaded_at > {{ since }}
-        union all
-        select shop_id, date '0001-01-01'
-        from {{ ref('stg_inbox__staff') }}
-        where loaded_at > {{ since }}
-        union all
-        select shop_id, date '0001-01-01'
-        from {{ ref('stg_inbox__price_list') }}
-        where loaded_at > {{ since }}
+        {%- endfor %}
         union all
         select
             shops.shop_id,

@@ -2,16 +2,8 @@
 -- the roster offered and the minutes appointments occupied (completed and no-show, as in
 -- utilization). An appointment is split across the hours it spans.
 --
--- Incremental: per shop, the weeks from the first one that can have changed are computed again
--- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
-{{
-    config(
-        materialized='incremental',
-        unique_key=['shop_id', 'week_start'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+-- Incremental (dbt_project.yml): per shop, the weeks from the first one that can have changed
+-- are computed again and replace that shop's rows of those weeks.
 with rebuild as (
     {{ weeks_to_rebuild() }}
 ),

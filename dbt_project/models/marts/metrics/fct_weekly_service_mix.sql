@@ -1,15 +1,7 @@
 -- Service popularity and revenue mix per shop and week (completed visits, by scheduled start).
 --
--- Incremental: per shop, the weeks from the first one that can have changed are computed again
--- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
-{{
-    config(
-        materialized='incremental',
-        unique_key=['shop_id', 'week_start'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+-- Incremental (dbt_project.yml): per shop, the weeks from the first one that can have changed
+-- are computed again and replace that shop's rows of those weeks.
 with rebuild as (
     {{ weeks_to_rebuild() }}
 ),

@@ -6,14 +6,6 @@
 -- Incremental: per shop, only the weeks from the first one that can have changed are computed
 -- again (macros/weeks_to_rebuild.sql), from the week before it so week-on-week growth has its
 -- base; every other week keeps its row.
-{{
-    config(
-        materialized='incremental',
-        unique_key=['shop_id', 'week_start'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
 with shops as (
     select shop_id, time_zone from {{ ref('dim_shop') }}
 ),

@@ -3,16 +3,8 @@
 -- to the shop's. `return_rate_90d`: visits whose client came back (to anyone in the chain)
 -- within 90 days / visits; NULL until 90 days have passed since the week's end.
 --
--- Incremental: per shop, the weeks from the first one that can have changed are computed again
--- and replace that shop's rows of those weeks (macros/weeks_to_rebuild.sql).
-{{
-    config(
-        materialized='incremental',
-        unique_key=['shop_id', 'week_start'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+-- Incremental (dbt_project.yml): per shop, the weeks from the first one that can have changed
+-- are computed again and replace that shop's rows of those weeks.
 with rebuild as (
     {{ weeks_to_rebuild() }}
 ),
