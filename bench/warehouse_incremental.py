@@ -83,9 +83,13 @@ def publish_and_ingest(
     with Publisher(kafka) as publisher:
         for topic, outgoing in messages.items():
             publisher.send(topic_named(topic), outgoing)
+    loaded = 0
     with duckdb.connect(str(warehouse)) as con:
-        reports = ingest(con, kafka)
-    return sum(report.loaded for report in reports)
+        while True:  # a run is bounded (Limits.max_records): go on as the lag sensor would
+            reports = ingest(con, kafka)
+            loaded += sum(report.loaded for report in reports)
+            if not any(report.remaining for report in reports):
+                return loaded
 
 
 def dbt_build(warehouse: Path, target: Path, *extra: str) -> DbtRun:
