@@ -1,20 +1,7 @@
 -- Every lifecycle event of every appointment, typed. Fields a given event type does not carry
 -- are NULL; the state machine in int_appointments__lifecycle decides what they add up to.
-{{
-    config(
-        materialized='incremental',
-        unique_key='event_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
--- Events never change once stored, so each is typed once: a build stages only the events
--- ingested since the previous one (see macros/incremental_watermark.sql).
 with source as (
-    select * from {{ source('kafka', 'appointments') }}
-    {% if is_incremental() %}
-        where ingested_at > {{ incremental_watermark('ingested_at') }}
-    {% endif %}
+    {{ events_since_last_build('appointments') }}
 ),
 
 renamed as (

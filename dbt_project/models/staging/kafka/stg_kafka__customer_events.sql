@@ -1,18 +1,5 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='event_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
--- Events never change once stored, so each is typed once: a build stages only the events
--- ingested since the previous one (see macros/incremental_watermark.sql).
 with source as (
-    select * from {{ source('kafka', 'customers') }}
-    {% if is_incremental() %}
-        where ingested_at > {{ incremental_watermark('ingested_at') }}
-    {% endif %}
+    {{ events_since_last_build('customers') }}
 ),
 
 renamed as (
