@@ -36,8 +36,13 @@ def _dagster_home(settings: Settings) -> Path:
     return home
 
 
-def _yesterday() -> dt.date:
-    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+AS_OF_OPTION = click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Run as of this date: what had happened before it began, and its weeks, scores and "
+    "snapshot as they were then [default: CHAIRSIDE_AS_OF, else today in each shop].",
+)
 
 
 @click.group()
@@ -57,7 +62,8 @@ def _demo_options(command):
                 "--end-date",
                 type=click.DateTime(["%Y-%m-%d"]),
                 default=None,
-                help="Last day of history [default: yesterday, UTC].",
+                help="Last day of history; the run is then as of the day after "
+                "[default: yesterday, UTC, on the clock CHAIRSIDE_AS_OF pins].",
             ),
         ]
     ):
@@ -65,10 +71,9 @@ def _demo_options(command):
     return command
 
 
-def _generate(settings: Settings, seed: int, shops: int, years: float, end_date) -> None:
+def _generate(settings: Settings, seed: int, shops: int, years: float, end: dt.date) -> None:
     from chairside.demo import DemoConfig, generate, write_dataset
 
-    end = end_date.date() if end_date else _yesterday()
     config = DemoConfig(seed=seed, shops=shops, years=years, end_date=end)
     click.echo(f"Generating demo data: {shops} shops, {years:g} years to {end}, seed {seed}")
     dataset = generate(config, progress=lambda message: click.echo(f"  {message}", err=True))
@@ -107,22 +112,33 @@ def _write_crm(cassandra: CassandraSettings, dataset: DemoDataset) -> None:
 @_demo_options
 def generate_command(seed: int, shops: int, years: float, end_date) -> None:
     """Write demo source data (inbox spreadsheets, events, CRM rows)."""
-    _generate(load_settings(), seed, shops, years, end_date)
+    settings = load_settings()
+    _generate(settings, seed, shops, years, _demo_end(settings, end_date))
+
+
+def _demo_end(settings: Settings, end_date: dt.datetime | None) -> dt.date:
+    """The demo's last day: the one given, else yesterday (UTC) on the settings' clock."""
+    if end_date is not None:
+        return end_date.date()
+    return settings.clock.today("UTC") - dt.timedelta(days=1)
 
 
 @main.command("run")
-def run_command() -> None:
-    """Run the whole pipeline once: ingest, build the warehouse, run the checks."""
-    settings = load_settings()
-    _run(settings)
+@AS_OF_OPTION
+def run_command(as_of: dt.datetime | None) -> None:
+    """Run the whole pipeline once: ingest, build the warehouse, run the checks, forecast and
+    score."""
+    _run(load_settings(), as_of.date() if as_of else None)
 
 
-def _run(settings: Settings) -> None:
+def _run(settings: Settings, as_of: dt.date | None) -> None:
     home = _dagster_home(settings)
     from orchestration.run import run_pipeline
 
-    click.echo(f"Running the pipeline (Dagster home {home}) ...")
-    result = run_pipeline()
+    pinned = as_of or settings.clock.as_of
+    when = f"as of {pinned}" if pinned else "as of today in each shop"
+    click.echo(f"Running the pipeline {when} (Dagster home {home}) ...")
+    result = run_pipeline(as_of=as_of)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         click.echo(f"Pipeline run {result.run_id} failed in {failed}; see `dagster dev`.", err=True)
@@ -133,13 +149,17 @@ def _run(settings: Settings) -> None:
 @main.command("demo")
 @_demo_options
 def demo_command(seed: int, shops: int, years: float, end_date) -> None:
-    """Generate demo data, run the whole pipeline on it and say where to look."""
+    """Generate demo data, run the whole pipeline on it and say where to look. With --end-date
+    the run is as of the day after it, so the same command shows the same weeks on any day."""
     settings = load_settings()
-    _generate(settings, seed, shops, years, end_date)
+    end = _demo_end(settings, end_date)
+    _generate(settings, seed, shops, years, end)
     events = sorted((settings.data_dir / "demo" / "events").glob("*.jsonl"))
+    as_of = end + dt.timedelta(days=1) if end_date is not None else None
     with _demo_kafka(settings, events) as kafka:
         _publish(kafka, events)
-        _run(settings)
+        _run(settings, as_of)
+    _snapshots(settings, as_of)
     _report(settings)
 
 
@@ -295,6 +315,23 @@ def simulate_command(
     except (PublishFailed, CassandraUnavailable) as error:
         raise click.ClickException(str(error)) from error
     click.echo(report.summary())
+
+
+def _snapshots(settings: Settings, as_of: dt.date | None) -> None:
+    from orchestration.run import write_snapshots
+
+    result = write_snapshots(as_of=as_of)
+    if not result.success:
+        click.echo(f"Owner snapshots run {result.run_id} failed; see `dagster dev`.", err=True)
+        sys.exit(1)
+    (materialization,) = result.asset_materializations_for_node("reports__owner_snapshots")
+    files = materialization.metadata["files"].value
+    skipped = materialization.metadata["skipped"].value
+    click.echo("\nThis week's owner snapshots:")
+    for shop_id, path in sorted(files.items()):
+        click.echo(f"  {shop_id:<20} {path}")
+    for shop_id, reason in sorted(skipped.items()):
+        click.echo(f"  {shop_id:<20} none: {reason}")
 
 
 def _report(settings: Settings) -> None:

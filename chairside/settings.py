@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chairside.clock import Clock, clock_from
+
 
 @dataclass(frozen=True)
 class KafkaSettings:
@@ -57,6 +59,8 @@ class Settings:
     kafka: KafkaSettings | None
     cassandra: CassandraSettings | None
     smtp: SmtpSettings | None
+    # "today" for every business date: CHAIRSIDE_AS_OF pins it, else each shop's own date
+    clock: Clock = field(default_factory=Clock)
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -199,4 +203,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kafka=kafka,
         cassandra=cassandra,
         smtp=smtp,
+        clock=clock_from(env),
     )

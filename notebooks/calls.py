@@ -6,8 +6,6 @@ app = marimo.App(width="medium", app_title="Chairside · Calls")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import calls, charts, ui
@@ -16,7 +14,6 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
     return (
         Family,
         KPIS,
@@ -24,7 +21,6 @@ def _():
         charts,
         load_catalog,
         mo,
-        now,
         period_kpis,
         ui,
         warehouse,
@@ -33,11 +29,12 @@ def _():
 
 
 @app.cell
-def _(load_catalog, now, ui, warehouse):
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
-    ui.header("Calls", shops, dates)
-    return catalog, dates, shops
+    shops, dates = ui.pickers(catalog, clock)
+    ui.header("Calls", shops, dates, clock, catalog.shops["time_zone"])
+    return catalog, clock, dates, shops
 
 
 @app.cell

@@ -6,8 +6,6 @@ app = marimo.App(width="medium", app_title="Chairside · Clients")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import charts, clients, ui
@@ -16,14 +14,12 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
     return (
         CUSTOMER_SCORES,
         charts,
         clients,
         load_catalog,
         mo,
-        now,
         ui,
         warehouse,
         weekly_kpis,
@@ -31,11 +27,12 @@ def _():
 
 
 @app.cell
-def _(load_catalog, now, ui, warehouse):
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
-    ui.header("Clients", shops, dates)
-    return catalog, dates, shops
+    shops, dates = ui.pickers(catalog, clock)
+    ui.header("Clients", shops, dates, clock, catalog.shops["time_zone"])
+    return catalog, clock, dates, shops
 
 
 @app.cell
@@ -126,8 +123,9 @@ def _(charts, clients, filters, mo, ui, warehouse):
 
 
 @app.cell
-def _(clients, filters, mo, now, ui, warehouse):
-    _at_risk = ui.guard(lambda: clients.at_risk(warehouse, filters.shop_ids, now))
+def _(catalog, clients, clock, filters, mo, ui, warehouse):
+    _today = clock.earliest_today(catalog.time_zones(filters.shop_ids))
+    _at_risk = ui.guard(lambda: clients.at_risk(warehouse, filters.shop_ids, _today))
     mo.vstack(
         [
             mo.md(

@@ -6,8 +6,6 @@ app = marimo.App(width="medium", app_title="Chairside · Data health")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import charts, health, ui
@@ -15,23 +13,23 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
-    return charts, health, load_catalog, mo, now, ui, warehouse
+    return charts, health, load_catalog, mo, ui, warehouse
 
 
 @app.cell
 def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
     # through the week in progress: what was set aside today matters here
-    shops, dates = ui.pickers(catalog, catalog.last_week)
-    ui.header("Data health", shops, dates)
+    shops, dates = ui.pickers(catalog, clock, through_week=catalog.last_week)
+    ui.header("Data health", shops, dates, clock, catalog.shops["time_zone"])
     return dates, shops
 
 
 @app.cell
-def _(charts, dates, health, mo, now, shops, ui, warehouse):
+def _(charts, dates, health, mo, shops, ui, warehouse):
     filters = ui.filters_from(shops, dates)
-    _fresh = ui.guard(lambda: health.freshness(warehouse, filters.shop_ids, now))
+    _fresh = ui.guard(lambda: health.freshness(warehouse, filters.shop_ids))
     _late = _fresh[_fresh["status"] != "fresh"]
     mo.vstack(
         [

@@ -6,46 +6,38 @@ app = marimo.App(width="medium", app_title="Chairside · Forecasts")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import charts, forecasts, ui
-    from chairside.analytics.catalog import FORECASTS, load_catalog, reporting_week
+    from chairside.analytics.catalog import FORECASTS, load_catalog
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
     return (
         FORECASTS,
         charts,
         forecasts,
         load_catalog,
         mo,
-        now,
-        reporting_week,
         ui,
         warehouse,
     )
 
 
 @app.cell
-def _(load_catalog, now, ui, warehouse):
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
-    ui.header("Forecasts", shops, dates)
-    return catalog, dates, shops
+    shops, dates = ui.pickers(catalog, clock)
+    ui.header("Forecasts", shops, dates, clock, catalog.shops["time_zone"])
+    return catalog, clock, dates, shops
 
 
 @app.cell
-def _(FORECASTS, catalog, dates, mo, now, reporting_week, shops, ui):
+def _(FORECASTS, catalog, clock, dates, mo, shops, ui):
     mo.stop(not catalog.has(FORECASTS), ui.not_computed("Forecasts"))
     filters = ui.filters_from(shops, dates)
-    week = reporting_week(now, catalog.time_zones(filters.shop_ids), filters.last_week)
-    mo.stop(
-        week < filters.first_week,
-        mo.callout(mo.md("No week of this range has ended yet: widen it."), kind="info"),
-    )
+    week = ui.reporting_week(catalog, clock, filters)
     return filters, week
 
 

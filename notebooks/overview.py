@@ -6,8 +6,6 @@ app = marimo.App(width="medium", app_title="Chairside · Overview")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import ui
@@ -15,7 +13,6 @@ def _():
         CUSTOMER_SCORES,
         FORECASTS,
         load_catalog,
-        reporting_week,
     )
     from chairside.analytics.charts import kpi_trends
     from chairside.analytics.clients import AT_RISK, segments
@@ -26,7 +23,6 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
     return (
         AT_RISK,
         CUSTOMER_SCORES,
@@ -39,8 +35,6 @@ def _():
         load_histories,
         mo,
         next_weeks,
-        now,
-        reporting_week,
         segments,
         ui,
         warehouse,
@@ -49,21 +43,18 @@ def _():
 
 
 @app.cell
-def _(load_catalog, now, ui, warehouse):
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
-    ui.header("Overview", shops, dates)
-    return catalog, dates, shops
+    shops, dates = ui.pickers(catalog, clock)
+    ui.header("Overview", shops, dates, clock, catalog.shops["time_zone"])
+    return catalog, clock, dates, shops
 
 
 @app.cell
-def _(catalog, dates, mo, now, reporting_week, shops, ui, warehouse, week_in_context):
+def _(catalog, clock, dates, shops, ui, warehouse, week_in_context):
     filters = ui.filters_from(shops, dates)
-    week = reporting_week(now, catalog.time_zones(filters.shop_ids), filters.last_week)
-    mo.stop(
-        week < filters.first_week,
-        mo.callout(mo.md("No week of this range has ended yet: widen it."), kind="info"),
-    )
+    week = ui.reporting_week(catalog, clock, filters)
     currency = catalog.currency(filters.shop_ids)
     context = ui.guard(
         lambda: week_in_context(warehouse, filters.shop_ids, week, filters.through(week).mondays())

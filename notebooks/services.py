@@ -6,8 +6,6 @@ app = marimo.App(width="medium", app_title="Chairside · Services")
 
 @app.cell
 def _():
-    import datetime as dt
-
     import marimo as mo
 
     from chairside.analytics import charts, services, ui
@@ -15,16 +13,16 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    now = dt.datetime.now(dt.UTC)
-    return charts, load_catalog, mo, now, services, ui, warehouse
+    return charts, load_catalog, mo, services, ui, warehouse
 
 
 @app.cell
-def _(load_catalog, now, ui, warehouse):
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, catalog.last_complete_week(now))
-    ui.header("Services", shops, dates)
-    return catalog, dates, shops
+    shops, dates = ui.pickers(catalog, clock)
+    ui.header("Services", shops, dates, clock, catalog.shops["time_zone"])
+    return catalog, clock, dates, shops
 
 
 @app.cell

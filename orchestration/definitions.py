@@ -26,7 +26,7 @@ from orchestration.defs.ml import (
 )
 from orchestration.defs.quality import QUALITY_CHECKS
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
-from orchestration.defs.resources import InboxResource, WarehouseResource
+from orchestration.defs.resources import ClockResource, InboxResource, WarehouseResource
 
 pipeline_job = dg.define_asset_job(
     "chairside_pipeline",
@@ -72,6 +72,7 @@ defs = dg.Definitions(
     resources={
         **ML_RESOURCES,
         "warehouse": WarehouseResource(),
+        "clock": ClockResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

@@ -98,7 +98,7 @@ where latest.segment = '{AT_RISK}'
   and not exists (
       select 1 from marts.fct_appointments as a
       where a.customer_key = latest.customer_key
-        and a.status = 'booked' and a.scheduled_start >= $2
+        and a.status = 'booked' and cast(a.scheduled_start_local as date) >= $2
   )
 order by latest.predicted_clv_12m desc, latest.days_overdue desc
 """
@@ -141,8 +141,9 @@ def segments(path: Path, shop_ids: tuple[str, ...]) -> pd.DataFrame:
     return read_frame(path, SEGMENTS_SQL, [list(shop_ids)])
 
 
-def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.datetime) -> pd.DataFrame:
-    """The at-risk clients of `shop_ids` with nothing booked after `as_of`, and why each is."""
+def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+    """The at-risk clients of `shop_ids` with nothing booked from `as_of` on (shop-local), and
+    why each is."""
     frame = read_frame(path, AT_RISK_SQL, [list(shop_ids), as_of])
     pairs = zip(frame["days_overdue"], frame["p_alive"], strict=True)
     return frame.assign(why=[why(overdue, alive) for overdue, alive in pairs])

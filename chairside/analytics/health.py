@@ -53,8 +53,13 @@ def _freshness_sql(source: Source) -> str:
     )
 
 
-def freshness(path: Path, shop_ids: tuple[str, ...], now: dt.datetime) -> pd.DataFrame:
-    """Per source: rows, last load, hours since, and a status (fresh, stale, never loaded)."""
+def freshness(
+    path: Path, shop_ids: tuple[str, ...], now: dt.datetime | None = None
+) -> pd.DataFrame:
+    """Per source: rows, last load, hours since, and a status (fresh, stale, never loaded).
+
+    Load ages are on the wall clock whatever date the app answers for: they say how long ago
+    data arrived, which no as-of date changes."""
     present = existing_tables(path, [source.table for source in SOURCES])
     loaded = [source for source in SOURCES if source.table in present]
     frame = pd.DataFrame(columns=["source", "table_name", "rows", "last_loaded_at"])
@@ -72,7 +77,7 @@ def freshness(path: Path, shop_ids: tuple[str, ...], now: dt.datetime) -> pd.Dat
     order = {source.name: number for number, source in enumerate(SOURCES)}
     frame = frame.sort_values("source", key=lambda names: names.map(order)).reset_index(drop=True)
     last = pd.to_datetime(frame["last_loaded_at"], utc=True)
-    age = pd.Timestamp(now) - last
+    age = pd.Timestamp(now or dt.datetime.now(dt.UTC)) - last
     return frame.assign(
         last_loaded_at=last,
         hours_since=age.dt.total_seconds() / 3600,

@@ -5,7 +5,8 @@ and the 90-day retention rule looks 13 + 8 + 12 weeks back. Missed after-hours c
 `fct_calls`, the mart has no such count) and the visits per service are only compared over the
 recent and norm windows, so only those weeks are read. One query, one short connection: the
 services ride along as a list per shop-week. The SQL numbers each row by weeks back, and the
-rows become arrays for all shops at once (see `ShopHistory`).
+rows become arrays for all shops at once (see `ShopHistory`). Only complete weeks are read: a
+rule never compares against a partial first week or the week in progress.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ select
 from marts.fct_weekly_shop_metrics as m
 left join missed using (shop_id, week_start)
 left join services using (shop_id, week_start)
-where m.{SHOPS} and {in_range("m.week_start")}
+where m.{SHOPS} and {in_range("m.week_start")} and m.is_complete
 """
 
 

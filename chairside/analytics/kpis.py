@@ -205,6 +205,7 @@ with gaps as (
 aggregated as (
     select
         {"m.week_start," if by_week else ""}
+        bool_and(m.is_complete) as is_complete,
         {_AGGREGATES}
     from marts.fct_weekly_shop_metrics as m
     left join gaps using (shop_id, week_start)
@@ -218,8 +219,9 @@ WEEKLY_KPIS_SQL = f"""
 {_kpi_sql("{column} in (select unnest($2::date[]))", by_week=True)}
 select
     this.*,
-    cast(this.revenue_total as double) / nullif(cast(previous.revenue_total as double), 0) - 1
-        as revenue_wow_growth
+    case when this.is_complete and previous.is_complete then
+        cast(this.revenue_total as double) / nullif(cast(previous.revenue_total as double), 0) - 1
+    end as revenue_wow_growth
 from aggregated as this
 left join aggregated as previous on previous.week_start = this.week_start - interval 7 day
 where this.week_start in (select unnest($3::date[]))
@@ -242,19 +244,21 @@ from aggregated as this, served
 
 
 def kpis_for_weeks(path: Path, shop_ids: tuple[str, ...], weeks: Iterable[dt.date]) -> pd.DataFrame:
-    """One row per week of `weeks` that has data (week_start and every KPI), over all of
-    `shop_ids` together. One query for any set of weeks: an app asks for its trend, this week,
-    last week and the same week last year at once."""
+    """One row per week of `weeks` that has data (week_start, is_complete: complete in every
+    shop, and every KPI), over all of `shop_ids` together. One query for any set of weeks: an
+    app asks for its trend, this week, last week and the same week last year at once."""
     wanted = sorted(set(weeks))
     with_previous = sorted(set(wanted) | {week - WEEK for week in wanted})
     frame = read_frame(path, WEEKLY_KPIS_SQL, [list(shop_ids), with_previous, wanted])
-    return frame[["week_start", *(kpi.name for kpi in KPIS)]]
+    return frame[["week_start", "is_complete", *(kpi.name for kpi in KPIS)]]
 
 
 @dataclass(frozen=True)
 class WeekInContext:
     """A week's KPIs next to the week before and the same week a year earlier (52 weeks, so
-    the weekdays line up), and the trend leading to it; a missing week is None."""
+    the weekdays line up), and the trend leading to it. A week without data, or not complete in
+    every shop, is None, and the trend holds complete weeks only: a partial week would read as a
+    collapse."""
 
     trend: pd.DataFrame
     week: pd.Series | None
@@ -269,13 +273,14 @@ def week_in_context(
     trend = list(trend_weeks)
     year_before = week - 52 * WEEK
     frame = kpis_for_weeks(path, shop_ids, [*trend, week, week - WEEK, year_before])
-    rows = frame.set_index(frame["week_start"].dt.date)
+    complete = frame[frame["is_complete"].astype(bool)]
+    rows = complete.set_index(complete["week_start"].dt.date)
 
     def row(day: dt.date) -> pd.Series | None:
         return rows.loc[day] if day in rows.index else None
 
     return WeekInContext(
-        trend=frame[frame["week_start"].dt.date.isin(trend)].reset_index(drop=True),
+        trend=complete[complete["week_start"].dt.date.isin(trend)].reset_index(drop=True),
         week=row(week),
         week_before=row(week - WEEK),
         year_before=row(year_before),
@@ -283,8 +288,10 @@ def week_in_context(
 
 
 def weekly_kpis(path: Path, filters: Filters) -> pd.DataFrame:
-    """One row per week of `filters` with data, over all its shops together."""
-    return kpis_for_weeks(path, filters.shop_ids, filters.mondays())
+    """One row per complete week of `filters` (complete in every shop), over all its shops
+    together: the trend charts' rows, where a partial week would read as a collapse."""
+    frame = kpis_for_weeks(path, filters.shop_ids, filters.mondays())
+    return frame[frame["is_complete"].astype(bool)].reset_index(drop=True)
 
 
 def period_kpis(path: Path, filters: Filters) -> pd.Series:

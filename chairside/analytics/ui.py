@@ -1,5 +1,5 @@
-"""The marimo pieces every app shares: the shop and date pickers, the guard that turns an
-unreadable warehouse into a notice, KPI cards and insight cards.
+"""The marimo pieces every app shares: the app's clock, the shop and date pickers, the guard that
+turns an unreadable warehouse into a notice, KPI cards and insight cards.
 
 An app never shows a stack trace: `guard` stops the cell with the error's own message, which
 `chairside.warehouse` and `catalog` write for an owner, not for a developer.
@@ -19,6 +19,8 @@ from chairside.analytics.filters import WEEK, Filters
 from chairside.analytics.forecasts import METRICS
 from chairside.analytics.insights import Insight
 from chairside.analytics.kpis import Family, Kpi, change, direction, format_value
+from chairside.clock import Clock, parse_as_of
+from chairside.settings import load_settings
 from chairside.warehouse import WarehouseUnavailable
 
 T = TypeVar("T")
@@ -40,10 +42,26 @@ def guard(read: Callable[[], T]) -> T:
         raise
 
 
-def pickers(catalog: Catalog, through_week: dt.date) -> tuple[mo.ui.multiselect, mo.ui.date_range]:
-    """Every shop picked, and the 26 weeks through `through_week`; any week with data can be
-    picked, the week in progress included."""
+def app_clock() -> Clock:
+    """The date the app answers for: `?as_of=YYYY-MM-DD` in its URL, else CHAIRSIDE_AS_OF, else
+    today in each shop. A bad date in the URL stops the page with a notice naming it."""
+    raw = mo.query_params().get("as_of")
+    try:
+        pinned = parse_as_of(raw, source="The as_of in the address")
+    except ValueError as error:
+        mo.stop(True, mo.callout(mo.md(str(error)), kind="warn"))
+        raise
+    return Clock(pinned) if pinned else load_settings().clock
+
+
+def pickers(
+    catalog: Catalog, clock: Clock, *, through_week: dt.date | None = None
+) -> tuple[mo.ui.multiselect, mo.ui.date_range]:
+    """Every shop picked, and the 26 weeks through `through_week`: by default the week the app
+    reports on as of `clock` (the last week complete everywhere), or the newest week when none
+    is complete. Any week with data can be picked, the week in progress included."""
     shops = mo.ui.multiselect(options=catalog.names(), value=list(catalog.names()), label="Shops")
+    through_week = through_week or catalog.reporting_week(clock) or catalog.last_week
     first_day = max(catalog.first_week, through_week - (DEFAULT_WEEKS - 1) * WEEK)
     dates = mo.ui.date_range(
         start=catalog.first_week,
@@ -54,10 +72,44 @@ def pickers(catalog: Catalog, through_week: dt.date) -> tuple[mo.ui.multiselect,
     return shops, dates
 
 
-def header(title: str, shops: mo.ui.multiselect, dates: mo.ui.date_range) -> mo.Html:
-    """The app's title and pickers. Shown by the cell that makes the pickers: a cell that only
-    shows them would run again, and redraw them, on every filter change."""
-    return mo.vstack([mo.md(f"# {title}"), mo.hstack([shops, dates], justify="start", gap=2)])
+def header(
+    title: str,
+    shops: mo.ui.multiselect,
+    dates: mo.ui.date_range,
+    clock: Clock,
+    zones: Iterable[str],
+) -> mo.Html:
+    """The app's title, the date it answers for and its pickers. Shown by the cell that makes
+    the pickers: a cell that only shows them would run again, and redraw them, on every filter
+    change."""
+    return mo.vstack(
+        [
+            mo.md(f"# {title}\n<small>Answering {clock.describe(zones)}.</small>"),
+            mo.hstack([shops, dates], justify="start", gap=2),
+        ]
+    )
+
+
+def reporting_week(catalog: Catalog, clock: Clock, filters: Filters) -> dt.date:
+    """The last week of the range complete in every picked shop as of `clock`, or a stopped cell
+    that says in words there is none (never a week of zeros)."""
+    week = catalog.reporting_week(clock, filters.shop_ids, (filters.first_week, filters.last_week))
+    if week is None:
+        mo.stop(True, no_complete_week(clock, catalog.time_zones(filters.shop_ids)))
+        raise AssertionError("unreachable: mo.stop raises")
+    return week
+
+
+def no_complete_week(clock: Clock, zones: Iterable[str]) -> mo.Html:
+    """What an app says instead of showing a week still in progress or not covered by data."""
+    return mo.callout(
+        mo.md(
+            f"**No complete week in the chosen range** ({clock.describe(zones)}): every week in it "
+            "is still in progress, or falls outside the weeks the shops' data covers. Widen "
+            "the range or pick other shops."
+        ),
+        kind="info",
+    )
 
 
 def utc_time(value: pd.Timestamp) -> str:

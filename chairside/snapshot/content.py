@@ -1,7 +1,7 @@
 """Everything one shop's snapshot shows, read from the warehouse in one go.
 
-The reported week is the last one that has ended on the shop's own clock when the snapshot is
-made (Monday 06:00 there: the week that ended six hours earlier). The forecast and score marts
+The reported week is the last complete week as of the snapshot's date on the shop's own clock
+(made Monday 06:00 there: the week that ended six hours earlier). The forecast and score marts
 may not exist yet; their parts are then None and the snapshot says so.
 """
 
@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from chairside.analytics import clients, forecasts
-from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, Catalog, NoData, reporting_week
+from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, Catalog, NoData
 from chairside.analytics.filters import Filters
 from chairside.analytics.history import load_histories
 from chairside.analytics.insights import Insight, find_insights
 from chairside.analytics.kpis import week_in_context
+from chairside.clock import Clock
 
 HISTORY_WEEKS = 12
 TOP_INSIGHTS = 3
@@ -33,7 +34,7 @@ class Snapshot:
     currency: str
     time_zone: str
     week: dt.date  # the Monday of the reported week
-    made_at: dt.datetime
+    as_of: dt.date  # the shop's date the snapshot answers for
     last_week: pd.Series  # every KPI of the reported week
     week_before: pd.Series | None
     year_before: pd.Series | None
@@ -46,10 +47,16 @@ class Snapshot:
     insights: list[Insight]
 
 
-def build_snapshot(path: Path, catalog: Catalog, shop_id: str, now: dt.datetime) -> Snapshot:
-    """The snapshot of `shop_id` as of `now`; NoData when the shop has no week to report."""
+def build_snapshot(path: Path, catalog: Catalog, shop_id: str, clock: Clock) -> Snapshot:
+    """The snapshot of `shop_id` as of the clock's today there; NoData, saying so in words, when
+    the shop has no complete week to report."""
     shop = catalog.shops.set_index("shop_id").loc[shop_id]
-    week = reporting_week(now, [shop["time_zone"]], catalog.last_week)
+    as_of = clock.today(shop["time_zone"])
+    week = catalog.reporting_week(clock, [shop_id])
+    if week is None:
+        raise NoData(
+            f"{shop['shop_name']} has no complete week to report as of {as_of:%a %d %b %Y}."
+        )
     one_shop = Filters((shop_id,), week, week)
     numbers = week_in_context(path, (shop_id,), week, trend_weeks=[])
     if numbers.week is None:
@@ -61,7 +68,7 @@ def build_snapshot(path: Path, catalog: Catalog, shop_id: str, now: dt.datetime)
         ahead = forecasts.next_weeks(path, (shop_id,), week)
         champions = forecasts.champions(path, (shop_id,))
     if catalog.has(CUSTOMER_SCORES):
-        at_risk = clients.at_risk(path, (shop_id,), now).head(CALL_LIST)
+        at_risk = clients.at_risk(path, (shop_id,), as_of).head(CALL_LIST)
 
     return Snapshot(
         shop_id=shop_id,
@@ -70,7 +77,7 @@ def build_snapshot(path: Path, catalog: Catalog, shop_id: str, now: dt.datetime)
         currency=str(shop["currency"]),
         time_zone=str(shop["time_zone"]),
         week=week,
-        made_at=now,
+        as_of=as_of,
         last_week=numbers.week,
         week_before=numbers.week_before,
         year_before=numbers.year_before,

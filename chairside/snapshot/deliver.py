@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from chairside.analytics.catalog import Catalog
+from chairside.clock import Clock
 from chairside.settings import Settings
 from chairside.snapshot import mail
 from chairside.snapshot.content import build_snapshot
@@ -57,12 +58,12 @@ def deliver(
     settings: Settings,
     catalog: Catalog,
     shop_id: str,
-    now: dt.datetime,
+    clock: Clock,
     *,
     attempts: int = 3,
     first_wait: float = 2.0,
 ) -> Outcome:
-    snapshot = build_snapshot(settings.duckdb_path, catalog, shop_id, now)
+    snapshot = build_snapshot(settings.duckdb_path, catalog, shop_id, clock)
     html = render_html(snapshot)
     path = snapshot_path(settings.reports_dir, shop_id, snapshot.week)
     write_atomically(path, html)

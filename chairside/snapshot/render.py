@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -51,7 +50,7 @@ def render_html(snapshot: Snapshot) -> str:
     sections = [
         f'<h1 style="{H1}">{escape(snapshot.shop_name)}</h1>',
         f'<p style="{NOTE}">The week of {_days(snapshot.week)}, against its forecast and the '
-        f"week before. Made {_local(snapshot):%a %d %b %Y %H:%M} shop time.</p>",
+        f"week before. As of {snapshot.as_of:%a %d %b %Y}.</p>",
         f'<h2 style="{H2}">Last week</h2>',
         _numbers_table(snapshot),
         f'<h2 style="{H2}">What to look at</h2>',
@@ -73,10 +72,6 @@ def render_html(snapshot: Snapshot) -> str:
         + "\n".join(sections)
         + "</div></body></html>\n"
     )
-
-
-def _local(snapshot: Snapshot) -> dt.datetime:
-    return snapshot.made_at.astimezone(ZoneInfo(snapshot.time_zone))
 
 
 def _days(week: dt.date) -> str:

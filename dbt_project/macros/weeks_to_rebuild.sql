@@ -5,8 +5,9 @@
         the first visits up to 14 weeks before that (a visit decides whether they came back);
       * a call that changed moves its week;
       * a shop whose settings, roster or price list were loaded since moves from its start;
-      * time passing moves the weeks whose 90 days ran out, and adds new weeks: both lie
-        within the 14 weeks before the earlier of the last build's day and today.
+      * time passing moves the weeks whose 90 days ran out, completes the week that was in
+        progress, and adds new weeks: all lie within the 14 weeks before the earliest of the
+        last build's day, its as-of date and this build's as-of date.
     The mart must carry `refreshed_at` (when a build computed the row) and `as_of_date`.
     A full build computes every week of every shop. -#}
 {% macro weeks_to_rebuild() -%}
@@ -40,8 +41,7 @@
             cast(date_trunc('week', least(
                 cast(timezone(shops.time_zone, built.refreshed_at) as date),
                 built.as_of_date,
-                {{ as_of_date('shops.time_zone') }},
-                cast(timezone(shops.time_zone, now()) as date)
+                {{ as_of_date('shops.time_zone') }}
             ) - 98) as date)
         from {{ ref('dim_shop') }} as shops
         inner join (

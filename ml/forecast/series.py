@@ -1,9 +1,8 @@
 """From `fct_weekly_shop_metrics` rows to the complete weekly series the models train on.
 
-The mart has no row for a week without activity, and its newest row is the week in progress.
-Models need neither gaps nor a half-finished week (a Wednesday's revenue looks like a collapse),
-so each shop's series runs from its first week to its last *complete* week in the shop's own
-time zone, with missing weeks as zeros.
+Models need no half-finished week: a Wednesday's revenue, or a first week that began on a
+Saturday, looks like a collapse. The mart says which weeks are complete (`is_complete`), so each
+shop's series runs over those alone; quiet weeks are rows of zeros in the mart, not gaps.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ml.clock import last_complete_week
 from ml.forecast.public_holidays import province_for_time_zone
 
 FORECAST_METRICS = ("appointments_completed", "revenue_total")
@@ -37,16 +35,16 @@ class WeeklySeries:
 def build_weekly_series(
     weekly: pd.DataFrame,
     shops: pd.DataFrame,
-    now: dt.datetime,
     *,
     metrics: Sequence[str] = FORECAST_METRICS,
     subdivisions: Mapping[str, str] | None = None,
 ) -> tuple[list[WeeklySeries], dict[str, str]]:
-    """Every shop's series per metric, and the shops left out with the reason.
+    """Every shop's series per metric over its complete weeks, and the shops left out with the
+    reason.
 
-    `weekly` has shop_id, week_start and the metric columns; `shops` has shop_id and time_zone.
-    `subdivisions` names a shop's province where its time zone does not say (Montreal and
-    Toronto share `America/Toronto`).
+    `weekly` has shop_id, week_start, is_complete and the metric columns; `shops` has shop_id and
+    time_zone. `subdivisions` names a shop's province where its time zone does not say (Montreal
+    and Toronto share `America/Toronto`).
     """
     overrides = subdivisions or {}
     zones = dict(zip(shops["shop_id"], shops["time_zone"], strict=True))
@@ -57,15 +55,16 @@ def build_weekly_series(
         if zone is None:
             skipped[shop_id] = "no time zone in dim_shop"
             continue
-        through = pd.Timestamp(last_complete_week(now, zone))
-        rows = rows.assign(week_start=pd.to_datetime(rows["week_start"]))
-        rows = rows[rows["week_start"] <= through]
+        rows = rows[rows["is_complete"].astype(bool)]
         if rows.empty:
-            skipped[shop_id] = f"no complete week through {through.date()}"
+            skipped[shop_id] = "no complete week yet"
             continue
-        weeks = pd.date_range(rows["week_start"].min(), through, freq="W-MON", name="week_start")
-        frame = rows.set_index("week_start")[list(metrics)].astype(float)
-        frame = frame.reindex(weeks, fill_value=0.0)
+        frame = rows.assign(week_start=pd.to_datetime(rows["week_start"])).set_index("week_start")
+        weeks = pd.date_range(frame.index.min(), frame.index.max(), freq="W-MON")
+        if len(weeks) != len(frame):
+            skipped[shop_id] = f"{len(weeks) - len(frame)} weeks inside its history are incomplete"
+            continue
+        frame = frame.sort_index()[list(metrics)].astype(float)
         subdivision = overrides.get(shop_id) or province_for_time_zone(zone)
         series.extend(
             WeeklySeries(str(shop_id), metric, frame[metric].rename(metric), subdivision)

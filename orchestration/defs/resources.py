@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 
 from chairside import warehouse
+from chairside.clock import Clock, parse_as_of
 from chairside.settings import load_settings
 
 
@@ -38,3 +39,19 @@ class InboxResource(dg.ConfigurableResource):
     @property
     def resolved_path(self) -> Path:
         return Path(self.path).resolve() if self.path else load_settings().inbox.resolve()
+
+
+class ClockResource(dg.ConfigurableResource):
+    """The one clock every asset, check and schedule of a run reads "today" from.
+
+    A run pins it with run config (`resources: {clock: {config: {as_of: YYYY-MM-DD}}}`), which
+    `chairside run --as-of` and the snapshot schedule do; otherwise CHAIRSIDE_AS_OF pins it, and
+    unset, each shop's own date is today.
+    """
+
+    as_of: str | None = None
+
+    @property
+    def clock(self) -> Clock:
+        pinned = parse_as_of(self.as_of, source="the clock resource's as_of")
+        return Clock(pinned) if pinned else load_settings().clock

@@ -20,8 +20,11 @@ import pytest
 from chairside.settings import Settings, load_settings
 
 CHAIRSIDE = Path(sys.executable).with_name("chairside")
-# The README's default demo (3 shops x 2 years, seed 7), with its last day pinned.
-DEMO_ARGS = ("--end-date", "2026-11-15")
+# The README's default demo (3 shops x 2 years, seed 7), with its last day pinned; the demo then
+# runs as of the day after, whatever the calendar says.
+DEMO_END = "2026-11-15"
+DEMO_AS_OF = "2026-11-16"
+DEMO_ARGS = ("--end-date", DEMO_END)
 
 
 @dataclass(frozen=True)

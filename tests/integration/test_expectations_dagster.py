@@ -15,8 +15,8 @@ from ingestion.cassandra import store
 from orchestration.defs.quality import QUALITY_CHECKS
 from orchestration.defs.quality.checks import build_suite_check
 from orchestration.defs.quality.tables import CHECKED_TABLES, CheckedTable
-from orchestration.defs.resources import WarehouseResource
-from tests.integration.conftest import DemoBuild
+from orchestration.defs.resources import ClockResource, WarehouseResource
+from tests.integration.conftest import DEMO_AS_OF, DemoBuild
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,10 @@ def run_checks(
     definitions = dg.Definitions(
         assets=[*(dg.AssetSpec(key) for key in checked), *downstream],
         asset_checks=checks,
-        resources={"warehouse": WarehouseResource(path=str(warehouse))},
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "clock": ClockResource(as_of=DEMO_AS_OF),
+        },
     )
     job = definitions.resolve_implicit_global_asset_job_def()
     return job.execute_in_process(raise_on_error=False)

@@ -74,7 +74,7 @@ METRICS_MD_WEEKLY = set(WEEKLY_COLUMNS) - {
 
 def weekly_row(shop_id: str, week: dt.date, **values: float | None) -> dict:
     row = dict.fromkeys(WEEKLY_COLUMNS, 0.0)
-    row.update(shop_id=shop_id, week_start=week, new_client_retention_90d=None)
+    row.update(shop_id=shop_id, week_start=week, is_complete=True, new_client_retention_90d=None)
     row.update(values)
     return row
 
@@ -227,6 +227,28 @@ def test_week_in_context_finds_the_week_before_and_says_when_a_year_is_missing(
     assert context.week_before["revenue_total"] == pytest.approx(1000)
     assert context.year_before is None
     assert list(context.trend["week_start"].dt.date) == [W1, W2]
+
+
+def test_a_week_not_complete_in_every_shop_is_no_trend_point_and_no_growth_base(
+    tmp_path: Path,
+) -> None:
+    path = build(
+        tmp_path / "warehouse.duckdb",
+        [
+            weekly_row("a", W1, revenue_total=1000.0, is_complete=False),  # a's partial first
+            weekly_row("a", W2, revenue_total=3000.0),
+            weekly_row("b", W2, revenue_total=200.0),
+            weekly_row("a", W3, revenue_total=90.0, is_complete=False),  # in progress
+        ],
+        [],
+    )
+    trend = weekly_kpis(path, Filters(("a", "b"), W1, W3))
+    assert list(trend["week_start"].dt.date) == [W2]
+    assert math.isnan(trend.iloc[0]["revenue_wow_growth"])  # its base week was partial
+    context = week_in_context(path, ("a", "b"), W3, [W1, W2, W3])
+    assert context.week is None
+    assert context.week_before["revenue_total"] == pytest.approx(3200)
+    assert list(context.trend["week_start"].dt.date) == [W2]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from chairside.clock import Clock
 from orchestration.defs.quality import results
 from orchestration.defs.quality.suites import load_suite, suite_parameters
 from orchestration.defs.quality.tables import CHECKED_TABLES
@@ -20,7 +21,7 @@ WEEKS = 20
 def check(relation: str, frame: pd.DataFrame) -> dg.AssetCheckResult:
     table = next(table for table in CHECKED_TABLES if table.relation == relation)
     outcome = validate_frame(
-        frame, load_suite(relation), row_id=table.row_id, parameters=suite_parameters(TODAY)
+        frame, load_suite(relation), row_id=table.row_id, parameters=suite_parameters(Clock(TODAY))
     )
     return results.validated(table, outcome)
 

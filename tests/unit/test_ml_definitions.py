@@ -10,7 +10,7 @@ from orchestration.defs.ml import (
     ML_SCHEDULES,
     ML_SENSORS,
 )
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 defs = dg.Definitions(
     assets=ML_ASSETS,
@@ -18,7 +18,7 @@ defs = dg.Definitions(
     jobs=ML_JOBS,
     schedules=ML_SCHEDULES,
     sensors=ML_SENSORS,
-    resources={"warehouse": WarehouseResource(), **ML_RESOURCES},
+    resources={"warehouse": WarehouseResource(), "clock": ClockResource(), **ML_RESOURCES},
 )
 
 

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.clock import last_complete_day, last_complete_week
 from ml.forecast.backtest import (
     BacktestScores,
     backtest,
@@ -26,46 +25,29 @@ def weekly(values: np.ndarray, start: str = "2023-01-02") -> pd.Series:
     return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="W-MON"))
 
 
-def test_last_complete_week_follows_the_shop_clock_to_the_half_hour() -> None:
-    # Monday 2026-11-16 starts at 03:30 UTC in St. John's (UTC-3:30 in November)
-    before = dt.datetime(2026, 11, 16, 3, 29, tzinfo=dt.UTC)
-    after = dt.datetime(2026, 11, 16, 3, 30, tzinfo=dt.UTC)
-    assert last_complete_week(before, "America/St_Johns") == dt.date(2026, 11, 2)
-    assert last_complete_week(after, "America/St_Johns") == dt.date(2026, 11, 9)
-    # still Sunday evening in Vancouver
-    assert last_complete_week(after, "America/Vancouver") == dt.date(2026, 11, 2)
-
-
-def test_the_last_complete_day_is_decided_by_the_westernmost_shop() -> None:
-    zones = ["America/St_Johns", "America/Vancouver"]
-    sunday_night_in_vancouver = dt.datetime(2026, 11, 16, 7, 59, tzinfo=dt.UTC)
-    assert last_complete_day(sunday_night_in_vancouver, zones) == dt.date(2026, 11, 14)
-    monday_everywhere = dt.datetime(2026, 11, 16, 8, 0, tzinfo=dt.UTC)
-    assert last_complete_day(monday_everywhere, zones) == dt.date(2026, 11, 15)
-
-
-def test_series_fill_quiet_weeks_with_zeros_and_drop_the_week_in_progress() -> None:
-    weeks = pd.to_datetime(["2026-10-05", "2026-10-19", "2026-11-02", "2026-11-09"]).date
+def test_series_run_over_complete_weeks_only() -> None:
+    # the mart's rows: a partial first week, quiet weeks as zeros, the week in progress
+    weeks = pd.date_range("2026-10-05", "2026-11-09", freq="W-MON").date
     metrics = pd.DataFrame(
         {
-            "shop_id": ["water-st"] * 4 + ["nowhere"] * 4,
+            "shop_id": ["water-st"] * 6 + ["nowhere"] * 6,
             "week_start": list(weeks) * 2,
-            "appointments_completed": [10, 12, 9, 3] * 2,
-            "revenue_total": [400.0, 480.0, 350.0, 90.0] * 2,
+            "is_complete": [False, True, True, True, True, False] * 2,
+            "appointments_completed": [3, 10, 0, 12, 9, 3] * 2,
+            "revenue_total": [90.0, 400.0, 0.0, 480.0, 350.0, 90.0] * 2,
         }
     )
     shops = pd.DataFrame({"shop_id": ["water-st"], "time_zone": ["America/St_Johns"]})
-    now = dt.datetime(2026, 11, 12, 15, 0, tzinfo=dt.UTC)  # Thursday: 2026-11-09 is in progress
 
-    series, skipped = build_weekly_series(metrics, shops, now)
+    series, skipped = build_weekly_series(metrics, shops)
 
     assert skipped == {"nowhere": "no time zone in dim_shop"}
     by_metric = {s.metric: s for s in series}
     visits = by_metric["appointments_completed"]
-    assert visits.values.tolist() == [10, 0, 12, 0, 9]
+    assert visits.values.tolist() == [10, 0, 12, 9]
     assert visits.trained_through_week == dt.date(2026, 11, 2)
     assert visits.subdivision == "NL"
-    assert by_metric["revenue_total"].values.tolist() == [400, 0, 480, 0, 350]
+    assert by_metric["revenue_total"].values.tolist() == [400, 0, 480, 350]
 
 
 def test_subdivision_override_beats_the_time_zone() -> None:
@@ -73,13 +55,13 @@ def test_subdivision_override_beats_the_time_zone() -> None:
         {
             "shop_id": ["mont-royal"],
             "week_start": [dt.date(2026, 11, 2)],
+            "is_complete": [True],
             "appointments_completed": [5],
             "revenue_total": [200.0],
         }
     )
     shops = pd.DataFrame({"shop_id": ["mont-royal"], "time_zone": ["America/Toronto"]})
-    now = dt.datetime(2026, 11, 12, tzinfo=dt.UTC)
-    series, _ = build_weekly_series(metrics, shops, now, subdivisions={"mont-royal": "QC"})
+    series, _ = build_weekly_series(metrics, shops, subdivisions={"mont-royal": "QC"})
     assert {s.subdivision for s in series} == {"QC"}
 
 

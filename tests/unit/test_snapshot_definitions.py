@@ -11,13 +11,13 @@ import pytest
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
 from orchestration.defs.reports.schedules import owner_snapshot_schedule
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 defs = dg.Definitions(
     assets=REPORT_ASSETS,
     jobs=REPORT_JOBS,
     schedules=REPORT_SCHEDULES,
-    resources={"warehouse": WarehouseResource()},
+    resources={"warehouse": WarehouseResource(), "clock": ClockResource()},
 )
 
 
@@ -64,7 +64,9 @@ def test_a_run_per_shop_when_its_monday_six_oclock_comes(shops_warehouse: Path) 
     assert request.run_key == "owner-snapshot:water-st:2026-11-16"
     assert request.tags["shop_id"] == "water-st"
     config = request.run_config["ops"]["reports__owner_snapshots"]["config"]
-    assert config == {"shop_ids": ["water-st"], "as_of": "2026-11-16T09:30:00+00:00"}
+    assert config == {"shop_ids": ["water-st"]}
+    # the run's clock is the shop's date at the tick, whatever day the run starts
+    assert request.run_config["resources"]["clock"]["config"] == {"as_of": "2026-11-16"}
     job = defs.resolve_job_def("owner_snapshot")
     assert dg.validate_run_config(job, request.run_config)
 

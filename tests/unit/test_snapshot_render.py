@@ -90,7 +90,7 @@ def snapshot(**overrides: object) -> Snapshot:
         "currency": "CAD",
         "time_zone": "America/St_Johns",
         "week": WEEK,
-        "made_at": dt.datetime(2026, 11, 16, 9, 30, tzinfo=dt.UTC),
+        "as_of": dt.date(2026, 11, 16),
         "last_week": numbers(1.0),
         "week_before": numbers(0.9),
         "year_before": None,
@@ -128,7 +128,7 @@ def test_the_html_escapes_what_comes_from_the_data() -> None:
 
 def test_last_week_is_shown_against_its_forecast() -> None:
     html = render_html(snapshot())
-    assert "Made Mon 16 Nov 2026 06:00 shop time" in html  # 09:30 UTC in St. John's
+    assert "As of Mon 16 Nov 2026." in html
     assert "180 (165 to 195): inside" in html
     assert "CAD 7,800 (7,000 to 8,100): above" in html
     assert "Model: ets" in html and "MASE 0.80" in html and "MASE n/a" in html

@@ -19,7 +19,7 @@ with events as (
         row_number() over (
             partition by appointment_id order by occurred_at, kafka_partition, kafka_offset
         ) as event_sequence
-    from {{ ref('stg_kafka__appointment_events') }}
+    from {{ known_as_of(ref('stg_kafka__appointment_events')) }}
     {% if is_incremental() %}
         where appointment_id in (
             select appointment_id from {{ ref('stg_kafka__appointment_events') }}

@@ -2,7 +2,7 @@
 -- matched by the old one.
 with kafka as (
     select 'kafka' as source, customer_id as source_id, phone_e164, email
-    from {{ ref('stg_kafka__customer_events') }}
+    from {{ known_as_of(ref('stg_kafka__customer_events')) }}
 ),
 
 cassandra as (

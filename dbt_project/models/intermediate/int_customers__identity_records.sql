@@ -5,7 +5,7 @@ with kafka_versions as (
         *,
         row_number() over (partition by customer_id order by occurred_at desc, kafka_offset desc)
             as recency
-    from {{ ref('stg_kafka__customer_events') }}
+    from {{ known_as_of(ref('stg_kafka__customer_events')) }}
 ),
 
 kafka as (

@@ -13,7 +13,7 @@ with inbox as (
         gender,
         message,
         cast(null as varchar) as channel
-    from {{ ref('stg_inbox__inquiries') }}
+    from {{ known_as_of(ref('stg_inbox__inquiries'), at='inquired_at') }}
 ),
 
 cassandra as (
@@ -30,7 +30,7 @@ cassandra as (
         normalize_gender(gender) as gender,
         message,
         channel
-    from {{ ref('stg_cassandra__inquiries') }}
+    from {{ known_as_of(ref('stg_cassandra__inquiries'), at='inquired_at') }}
 ),
 
 shops as (

@@ -1,27 +1,23 @@
 -- Who was on each shop's roster on each day: the denominator of utilization (active staff x
--- opening hours). Days run from the roster's first start (or the first event) to today.
+-- opening hours). Days run over the weeks the shop's own data covers (int_shops__data_coverage),
+-- from the Monday of its first day to the Sunday of its last, so neither a roster entry dated
+-- years before the feed began nor a booking far in the future pads the calendar.
 with roster as (
     select * from {{ ref('stg_inbox__staff') }}
 ),
 
-bounds as (
-    select
-        shop_id,
-        least(
-            min(coalesce(start_date, date '9999-12-31')),
-            (select cast(min(scheduled_start) as date) from {{ ref('int_appointments__lifecycle') }})
-        ) as first_day,
-        greatest(
-            current_date,
-            (select cast(max(scheduled_start) as date) from {{ ref('int_appointments__lifecycle') }})
-        ) as last_day
-    from roster
-    group by shop_id
+coverage as (
+    select * from {{ ref('int_shops__data_coverage') }}
 ),
 
 days as (
-    select shop_id, cast(day as date) as day
-    from bounds, unnest(generate_series(first_day, last_day, interval 1 day)) as t(day)
+    select coverage.shop_id, cast(day as date) as day
+    from coverage,
+        unnest(generate_series(
+            {{ week_start('coverage.first_day') }},
+            {{ week_start('coverage.last_day') }} + 6,
+            interval 1 day
+        )) as t(day)
 ),
 
 final as (

@@ -5,9 +5,10 @@ import os
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.dbt import built_as_of
 from orchestration.defs.dbt.build_args import DbtBuildConfig, dbt_build_args
 from orchestration.defs.dbt.project import dbt_project
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -30,8 +31,20 @@ def chairside_dbt_assets(
     config: DbtBuildConfig,
     dbt: DbtCliResource,
     warehouse: WarehouseResource,
+    clock: ClockResource,
 ):
     # dbt runs in dbt_project/ and reads the warehouse path from CHAIRSIDE_DUCKDB_PATH; pinning it
     # to the resolved absolute path makes dbt write where the rest of this run reads.
     os.environ["CHAIRSIDE_DUCKDB_PATH"] = str(warehouse.resolved_path)
-    yield from dbt.cli(dbt_build_args(config), context=context).stream()
+    as_of = clock.clock.as_of
+    with warehouse.connect() as con:
+        built = built_as_of.read(con)
+        args = dbt_build_args(config, clock.clock, built)
+        if "--full-refresh" in args:
+            # recorded first: a from-scratch build that dies halfway leaves a mix of dates
+            built_as_of.record(con, built_as_of.BuildClock(as_of, settled=False))
+    pinned = f"pinned to {as_of}" if as_of else "as of today in each shop"
+    context.log.info(f"dbt {' '.join(args)} ({pinned})")
+    yield from dbt.cli(args, context=context).stream()
+    with warehouse.connect() as con:
+        built_as_of.record(con, built_as_of.BuildClock(as_of, settled=True))

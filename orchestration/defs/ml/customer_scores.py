@@ -11,15 +11,13 @@ import dagster as dg
 from pydantic import Field
 
 from chairside.warehouse import read_frame
-from ml.clock import last_complete_day
 from ml.clv.models import ModelNotIdentified
 from ml.clv.pipeline import ScoringSettings, history_shortfall, run_scoring, score_rows
 from ml.clv.tracking import CLIENT_VALUE_EXPERIMENT, log_scoring_run
 from ml.tables import CUSTOMER_SCORES, append_run
 from ml.tracking import fingerprint
 from orchestration.defs.ml.resources import MlflowResource
-from orchestration.defs.ml.run_time import AS_OF_DESCRIPTION, parse_as_of
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 APPOINTMENTS_KEY = dg.AssetKey(["marts", "fct_appointments"])
 DIM_CUSTOMER_KEY = dg.AssetKey(["marts", "dim_customer"])
@@ -55,7 +53,6 @@ class ScoringConfig(dg.Config):
         description="L2 penalty of the fits; 0 is plain maximum likelihood.",
     )
     experiment: str = Field(default=CLIENT_VALUE_EXPERIMENT, description="MLflow experiment name.")
-    as_of: str | None = Field(default=None, description=AS_OF_DESCRIPTION)
 
 
 @dg.asset(
@@ -71,6 +68,7 @@ def fct_customer_scores(
     config: ScoringConfig,
     warehouse: WarehouseResource,
     mlflow: MlflowResource,
+    clock: ClockResource,
 ) -> dg.MaterializeResult:
     visits = read_frame(warehouse.resolved_path, VISITS_SQL)
     home = read_frame(warehouse.resolved_path, HOME_SHOPS_SQL)
@@ -78,7 +76,7 @@ def fct_customer_scores(
     settings = ScoringSettings(penalizer=config.penalizer, holdout_days=config.holdout_days)
     if not zones:
         return _no_scores(context, warehouse, "no shop in dim_shop")
-    observation_end = last_complete_day(parse_as_of(config.as_of), zones)
+    observation_end = clock.clock.last_complete_day(zones)
     shortfall = history_shortfall(visits, observation_end, settings)
     if shortfall is not None:
         return _no_scores(context, warehouse, shortfall)

@@ -18,7 +18,6 @@ from ml.forecast.tracking import FORECAST_EXPERIMENT, log_forecast_run
 from ml.tables import FORECASTS, append_run
 from ml.tracking import fingerprint
 from orchestration.defs.ml.resources import MlflowResource
-from orchestration.defs.ml.run_time import AS_OF_DESCRIPTION, parse_as_of
 from orchestration.defs.resources import WarehouseResource
 
 WEEKLY_METRICS_KEY = dg.AssetKey(["marts", "fct_weekly_shop_metrics"])
@@ -29,6 +28,7 @@ WEEKLY_SQL = """
 select
     shop_id,
     week_start,
+    is_complete,
     cast(coalesce(appointments_completed, 0) as double) as appointments_completed,
     cast(coalesce(revenue_total, 0) as double) as revenue_total
 from marts.fct_weekly_shop_metrics
@@ -57,7 +57,6 @@ class ForecastConfig(dg.Config):
         "America/Toronto).",
     )
     experiment: str = Field(default=FORECAST_EXPERIMENT, description="MLflow experiment name.")
-    as_of: str | None = Field(default=None, description=AS_OF_DESCRIPTION)
 
     def settings(self) -> ForecastSettings:
         return ForecastSettings(
@@ -83,9 +82,7 @@ def fct_forecasts(
 ) -> dg.MaterializeResult:
     weekly = read_frame(warehouse.resolved_path, WEEKLY_SQL)
     shops = read_frame(warehouse.resolved_path, SHOPS_SQL)
-    series, unusable_shops = build_weekly_series(
-        weekly, shops, parse_as_of(config.as_of), subdivisions=config.subdivisions
-    )
+    series, unusable_shops = build_weekly_series(weekly, shops, subdivisions=config.subdivisions)
     settings = config.settings()
     results, too_short = evaluate_all(series, settings)
     for name, reason in {**unusable_shops, **too_short}.items():

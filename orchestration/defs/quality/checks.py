@@ -5,22 +5,22 @@ For a raw table that stops the dbt build of the run, for a mart the forecasts, c
 owner snapshots that read it. Which expectations are critical, and why, is in each suite's notes.
 """
 
-import datetime as dt
 from pathlib import Path
 
 import dagster as dg
 
+from chairside.clock import Clock
 from orchestration.defs.quality import results
 from orchestration.defs.quality.reading import read_table
 from orchestration.defs.quality.suites import load_suite, required_columns, suite_parameters
 from orchestration.defs.quality.tables import CHECKED_TABLES, CheckedTable
 from orchestration.defs.quality.validation import validate_frame
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 CHECK_NAME = "expectation_suite"
 
 
-def run_suite(table: CheckedTable, warehouse: Path, today: dt.date) -> dg.AssetCheckResult:
+def run_suite(table: CheckedTable, warehouse: Path, clock: Clock) -> dg.AssetCheckResult:
     """Load the table's suite, read the columns it needs and validate them."""
     suite = load_suite(table.relation)
     columns = list(dict.fromkeys([*table.row_id, *required_columns(suite)]))
@@ -32,7 +32,7 @@ def run_suite(table: CheckedTable, warehouse: Path, today: dt.date) -> dg.AssetC
     if read.frame.empty:
         return results.empty(table)
     outcome = validate_frame(
-        read.frame, suite, row_id=table.row_id, parameters=suite_parameters(today)
+        read.frame, suite, row_id=table.row_id, parameters=suite_parameters(clock)
     )
     return results.validated(table, outcome)
 
@@ -47,8 +47,8 @@ def build_suite_check(table: CheckedTable) -> dg.AssetChecksDefinition:
             "a failed critical expectation stops what depends on it."
         ),
     )
-    def suite_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        return run_suite(table, warehouse.resolved_path, dt.date.today())
+    def suite_check(warehouse: WarehouseResource, clock: ClockResource) -> dg.AssetCheckResult:
+        return run_suite(table, warehouse.resolved_path, clock.clock)
 
     return suite_check
 

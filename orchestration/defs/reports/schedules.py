@@ -1,13 +1,14 @@
 """The owner snapshot job and the schedule that starts it at each shop's Monday 06:00.
 
 One run per due shop, keyed by shop and week, so a tick evaluated twice (a daemon restart)
-starts nothing twice. The run is configured with the tick's instant, so a run that starts late
-still reports the week that had just ended when it was due.
+starts nothing twice. The run's clock is pinned to the tick's date in the shop, so a run that
+starts late still reports the week that had just ended when it was due.
 """
 
 import dagster as dg
 
 from chairside.warehouse import WarehouseUnavailable, read_frame
+from orchestration.defs.clock import clock_config
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, owner_snapshots
 from orchestration.defs.reports.timing import SEND_TIME, TICK_CRON, due_shops
 from orchestration.defs.resources import WarehouseResource
@@ -44,7 +45,8 @@ def owner_snapshot_schedule(
         dg.RunRequest(
             run_key=f"owner-snapshot:{shop_id}:{moment.date().isoformat()}",
             run_config={
-                "ops": {OP_NAME: {"config": {"shop_ids": [shop_id], "as_of": tick.isoformat()}}}
+                "ops": {OP_NAME: {"config": {"shop_ids": [shop_id]}}},
+                **clock_config(moment.date()),
             },
             tags={"shop_id": shop_id},
         )

@@ -9,7 +9,6 @@ retried later; a scheduled run holds one shop, so a retry mails nobody twice.
 """
 
 import dataclasses
-import datetime as dt
 
 import dagster as dg
 from pydantic import Field
@@ -17,7 +16,7 @@ from pydantic import Field
 from chairside.analytics.catalog import NoData, load_catalog
 from chairside.settings import load_settings
 from chairside.snapshot.deliver import Outcome, deliver
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 OWNER_SNAPSHOTS_KEY = dg.AssetKey(["reports", "owner_snapshots"])
 SENT_CHECK = "every_owner_got_the_snapshot"
@@ -31,21 +30,10 @@ class SnapshotConfig(dg.Config):
     shop_ids: list[str] = Field(
         default_factory=list, description="Shops to report on; empty: every shop in dim_shop."
     )
-    as_of: str | None = Field(
-        default=None,
-        description="Report as if it were this instant (ISO 8601, UTC without an offset); "
-        "the reported week is the last one ended by then on the shop's clock. Default: now.",
-    )
     send_attempts: int = Field(default=3, description="SMTP attempts per owner.")
     retry_wait_seconds: float = Field(
         default=30.0, description="Wait before the second attempt; doubled for each next one."
     )
-
-    def moment(self) -> dt.datetime:
-        if self.as_of is None:
-            return dt.datetime.now(dt.UTC)
-        moment = dt.datetime.fromisoformat(self.as_of)
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dg.asset(
@@ -68,7 +56,10 @@ class SnapshotConfig(dg.Config):
     ],
 )
 def owner_snapshots(
-    context: dg.AssetExecutionContext, config: SnapshotConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: SnapshotConfig,
+    warehouse: WarehouseResource,
+    clock: ClockResource,
 ) -> dg.MaterializeResult:
     settings = dataclasses.replace(load_settings(), duckdb_path=warehouse.resolved_path)
     catalog = load_catalog(settings.duckdb_path)
@@ -78,7 +69,6 @@ def owner_snapshots(
     if unknown:
         raise dg.Failure(f"not in marts.dim_shop: {', '.join(unknown)}", allow_retries=False)
 
-    now = config.moment()
     outcomes: list[Outcome] = []
     skipped: dict[str, str] = {}
     for shop_id in shop_ids:
@@ -87,7 +77,7 @@ def owner_snapshots(
                 settings,
                 catalog,
                 shop_id,
-                now,
+                clock.clock,
                 attempts=config.send_attempts,
                 first_wait=config.retry_wait_seconds,
             )

@@ -1,5 +1,5 @@
 -- The current catalogue: per shop and service code, the price whose Effective From is the latest
--- one on or before today in the shop's time zone.
+-- one on or before the as-of date in the shop's time zone.
 with prices as (
     select * from {{ ref('stg_inbox__price_list') }}
 ),
@@ -12,7 +12,7 @@ in_force as (
     select prices.*
     from prices
     inner join shops using (shop_id)
-    where prices.effective_from <= cast(timezone(shops.time_zone, now()) as date)
+    where prices.effective_from <= {{ as_of_date('shops.time_zone') }}
     qualify row_number() over (
         partition by prices.shop_id, prices.service_code order by prices.effective_from desc
     ) = 1

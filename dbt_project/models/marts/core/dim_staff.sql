@@ -1,4 +1,5 @@
--- One row per staff member: their latest roster entry, and whether they are on it today.
+-- One row per staff member: their latest roster entry, and whether they are on it on the as-of
+-- date.
 with roster as (
     select * from {{ ref('stg_inbox__staff') }}
 ),
@@ -8,7 +9,7 @@ shops as (
 ),
 
 latest as (
-    select roster.*, cast(timezone(shops.time_zone, now()) as date) as today
+    select roster.*, {{ as_of_date('shops.time_zone') }} as today
     from roster
     inner join shops using (shop_id)
     qualify row_number() over (

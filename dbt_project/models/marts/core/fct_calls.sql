@@ -48,7 +48,7 @@ call_events as (
     select
         *,
         max(ingested_at) over (partition by call_id) as last_ingested_at
-    from {{ ref('stg_kafka__call_events') }}
+    from {{ known_as_of(ref('stg_kafka__call_events')) }}
     {% if is_incremental() %}
         where call_id in (select call_id from affected_calls)
     {% endif %}

@@ -2,12 +2,18 @@
 -- its exact name. Each block below computes one family on its own date: calls by start,
 -- appointments by final scheduled start, bookings by booking time, money and clients by the
 -- scheduled start of completed appointments. Rates with a zero denominator are NULL.
+-- `is_complete` says whether the week has ended and the shop's data covers all of it
+-- (int_shops__data_coverage); growth is NULL unless both weeks are complete.
 --
 -- Incremental: per shop, only the weeks from the first one that can have changed are computed
 -- again (macros/weeks_to_rebuild.sql), from the week before it so week-on-week growth has its
 -- base; every other week keeps its row.
 with shops as (
     select shop_id, time_zone from {{ ref('dim_shop') }}
+),
+
+coverage as (
+    select * from {{ ref('int_shops__data_coverage') }}
 ),
 
 rebuild as (
@@ -32,8 +38,8 @@ calls as (
 ),
 
 weeks as (
-    -- every week from the shop's first activity to the current week, so quiet weeks are rows
-    -- with zeros rather than missing
+    -- every week from the shop's first activity to the week of its last data, and never past
+    -- the week in progress, so quiet weeks are rows with zeros rather than missing
     select
         shops.shop_id,
         cast(week as date) as week_start
@@ -47,10 +53,11 @@ weeks as (
         )
         group by shop_id
     ) as activity using (shop_id)
-    inner join rebuild using (shop_id),
+    inner join rebuild using (shop_id)
+    inner join coverage using (shop_id),
     unnest(generate_series(
         greatest(activity.first_week, rebuild.from_week - 7),
-        cast(date_trunc('week', {{ as_of_date('shops.time_zone') }}) as date),
+        {{ week_start('least(coverage.last_day, coverage.as_of_date)') }},
         interval 7 day
     )) as t(week)
 ),
@@ -133,7 +140,10 @@ joined as (
     select
         weeks.shop_id,
         weeks.week_start,
-        {{ as_of_date('shops.time_zone') }} as as_of_date,
+        coverage.as_of_date,
+        weeks.week_start >= coverage.covered_from
+            and weeks.week_start + 6 <= coverage.covered_through
+            and weeks.week_start + 7 <= coverage.as_of_date as is_complete,
         coalesce(call_metrics.calls_total, 0) as calls_total,
         coalesce(call_metrics.calls_answered, 0) as calls_answered,
         coalesce(call_metrics.calls_missed, 0) as calls_missed,
@@ -157,7 +167,7 @@ joined as (
         scheduled_metrics.avg_visit_interval_days,
         coalesce(retention.new_clients_retained_90d, 0) as new_clients_retained_90d
     from weeks
-    inner join shops using (shop_id)
+    inner join coverage using (shop_id)
     left join call_metrics using (shop_id, week_start)
     left join scheduled_metrics using (shop_id, week_start)
     left join booking_metrics using (shop_id, week_start)
@@ -169,6 +179,7 @@ final as (
     select
         shop_id,
         week_start,
+        is_complete,
         -- calls (by the call's start)
         calls_total,
         calls_answered,
@@ -193,8 +204,10 @@ final as (
         tips,
         cast({{ safe_divide('revenue_total', 'appointments_completed') }} as decimal(14, 2))
             as avg_ticket,
-        {{ safe_divide('revenue_total', 'lag(revenue_total) over shop_weeks') }} - 1
-            as revenue_wow_growth,
+        case
+            when is_complete and lag(is_complete) over shop_weeks
+                then {{ safe_divide('revenue_total', 'lag(revenue_total) over shop_weeks') }} - 1
+        end as revenue_wow_growth,
         -- clients
         clients_served,
         new_clients,
