@@ -6,7 +6,6 @@ One server and one browser for the whole module. Screenshots land in the test's 
 """
 
 import contextlib
-import datetime as dt
 import json
 import os
 import socket
@@ -61,7 +60,7 @@ class Server:
 def server(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser")
     warehouse = copy_demo(demo_build, root)
-    add_ml_marts(warehouse, reported_week(warehouse, dt.datetime.now(dt.UTC)))
+    add_ml_marts(warehouse, reported_week(warehouse))
     port, log = free_port(), root / "marimo.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -123,7 +122,7 @@ def cell_errors(frame: str | bytes) -> list[str]:
     return [str(error) for error in output["data"] if error.get("type") != "ancestor-stopped"]
 
 
-def open_app(browser: BrowserContext, server: Server, app: str) -> Page:
+def open_app(browser: BrowserContext, server: Server, app: str, query: str = "") -> Page:
     page = browser.new_page()
 
     def watch(socket) -> None:
@@ -133,7 +132,7 @@ def open_app(browser: BrowserContext, server: Server, app: str) -> Page:
         )
 
     page.on("websocket", watch)
-    page.goto(f"{server.url}?file={app}.py")
+    page.goto(f"{server.url}?file={app}.py{query}")
     return page
 
 
@@ -215,5 +214,26 @@ def test_the_overview_answers_a_filter_change_while_a_writer_holds_the_warehouse
         "data-value", every_shop, timeout=30_000
     )
     page.screenshot(path=server.shots / "overview-after-the-writer.png", full_page=True)
+    assert server.errors == []
+    page.close()
+
+
+def test_the_overview_answers_for_the_date_in_its_address(
+    browser: BrowserContext, server: Server
+) -> None:
+    """The server runs on the wall clock (no CHAIRSIDE_AS_OF): any day after the demo, its
+    last complete week; `?as_of=` pins a Monday of the demo, and the page says which."""
+    page = open_app(browser, server, "overview")
+    expect(page.get_by_text("Week of 9 Nov 2026")).to_be_visible(timeout=60_000)
+    page.close()
+
+    page = open_app(browser, server, "overview", "&as_of=2026-11-02")
+    expect(page.get_by_text("Week of 26 Oct 2026")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Answering as of Mon 2 Nov 2026 (pinned)")).to_be_visible()
+    page.close()
+
+    page = open_app(browser, server, "overview", "&as_of=2024-11-12")  # the partial first week
+    expect(page.get_by_text("No complete week in the chosen range")).to_be_visible(timeout=60_000)
+    assert "-100%" not in page.locator("body").inner_text()
     assert server.errors == []
     page.close()

@@ -15,18 +15,21 @@ from chairside.analytics.filters import WEEK, Filters
 from chairside.analytics.history import load_histories
 from chairside.analytics.kpis import KPIS, period_kpis, weekly_kpis
 from tests.integration.conftest import DemoBuild
-from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo, reported_week
+from tests.integration.test_apps_warehouse import (
+    DEMO_CLOCK,
+    add_ml_marts,
+    copy_demo,
+    reported_week,
+)
 
 pytestmark = pytest.mark.integration
-
-NOW = dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture(scope="module")
 def demo(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Filters]:
     """The demo with ML marts, and its shops over the 26 weeks through the reported week."""
     path = copy_demo(demo_build, tmp_path_factory.mktemp("queries"))
-    week = reported_week(path, NOW)
+    week = reported_week(path)
     add_ml_marts(path, week)
     shops = tuple(load_catalog(path).shops["shop_id"])
     return path, Filters(shops, week - 25 * WEEK, week)
@@ -154,15 +157,15 @@ def test_segments_and_the_call_list_come_from_the_latest_scoring_run(demo) -> No
     path, filters = demo
     segments = clients.segments(path, filters.shop_ids)
     assert "Developing" not in set(segments["segment"])  # the older run's only segment
-    at_risk = clients.at_risk(path, ("water-st",), NOW)
+    at_risk = clients.at_risk(path, ("water-st",), DEMO_CLOCK.as_of)
     assert len(at_risk) > 0
     assert at_risk["predicted_clv_12m"].is_monotonic_decreasing
     assert set(at_risk["home_shop"]) == {"Water St"}
     booked_ahead = scalar(
         path,
         "select count(*) from marts.fct_appointments where status = 'booked' "
-        "and scheduled_start >= ? and customer_key in (select unnest(?::varchar[]))",
-        [NOW, list(at_risk["customer_key"])],
+        "and service_date >= ? and customer_key in (select unnest(?::varchar[]))",
+        [DEMO_CLOCK.as_of, list(at_risk["customer_key"])],
     )
     assert booked_ahead == 0
     assert at_risk["why"].str.contains("likely still a client").all()
@@ -186,7 +189,7 @@ def test_freshness_of_every_source_and_a_source_never_loaded(
     demo_build: DemoBuild, demo, tmp_path: Path
 ) -> None:
     path, filters = demo
-    loaded = health.freshness(path, filters.shop_ids, NOW)
+    loaded = health.freshness(path, filters.shop_ids)
     assert list(loaded["source"]) == [source.name for source in health.SOURCES]
     built = loaded["last_loaded_at"].max().to_pydatetime()
     # the demo runs without a Cassandra cluster: its tables exist, empty

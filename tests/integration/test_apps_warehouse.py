@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chairside.analytics.catalog import load_catalog, reporting_week
+from chairside.analytics.catalog import load_catalog
+from chairside.clock import Clock
 from ml.tables import CUSTOMER_SCORES, FORECASTS, append_run
-from tests.integration.conftest import DemoBuild
+from tests.integration.conftest import DEMO_AS_OF, DemoBuild
 
 pytestmark = pytest.mark.integration
 
@@ -37,10 +38,14 @@ def copy_demo(build: DemoBuild, directory: Path) -> Path:
     return path
 
 
-def reported_week(path: Path, now: dt.datetime) -> dt.date:
-    """The week the apps report on at `now`, for every shop together."""
-    catalog = load_catalog(path)
-    return reporting_week(now, catalog.shops["time_zone"], catalog.last_week)
+DEMO_CLOCK = Clock(dt.date.fromisoformat(DEMO_AS_OF))
+
+
+def reported_week(path: Path, clock: Clock = DEMO_CLOCK) -> dt.date:
+    """The week the apps report on as of `clock`, for every shop together."""
+    week = load_catalog(path).reporting_week(clock)
+    assert week is not None, "the demo has complete weeks"
+    return week
 
 
 def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
@@ -132,7 +137,7 @@ def ml_warehouse(
     demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, dt.date]:
     path = copy_demo(demo_build, tmp_path_factory.mktemp("ml-marts"))
-    week = reported_week(path, dt.datetime.now(dt.UTC))
+    week = reported_week(path)
     add_ml_marts(path, week)
     return path, week
 

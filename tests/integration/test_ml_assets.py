@@ -24,12 +24,12 @@ from orchestration.defs.ml.checks import (
 )
 from orchestration.defs.ml.customer_scores import ScoringConfig
 from orchestration.defs.ml.forecasts import ForecastConfig
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 pytestmark = pytest.mark.integration
 
 # Monday 2026-11-16, 05:30 in St. John's: last week (from 2026-11-09) has ended in both shops.
-AS_OF = "2026-11-16T09:00:00+00:00"
+AS_OF = "2026-11-16"
 LAST_WEEK = dt.date(2026, 11, 9)
 OBSERVATION_END = dt.date(2026, 11, 15)
 SHOPS = {"water-st": "America/St_Johns", "mont-royal": "America/Toronto"}
@@ -37,23 +37,30 @@ WEEKS = 156
 
 
 def weekly_metrics(rng: np.random.Generator) -> pd.DataFrame:
-    """Three years of weeks per shop, a Christmas week without a row, and the week in progress."""
+    """Three years of weeks per shop, as the mart has them: a closed Christmas week of zeros,
+    and the week in progress, which is not complete."""
     weeks = pd.date_range(end=pd.Timestamp(LAST_WEEK), periods=WEEKS, freq="W-MON")
     frames = []
     for number, shop_id in enumerate(SHOPS):
         season = np.sin(2 * np.pi * (np.arange(WEEKS) + 13 * number) / 52)
         visits = np.round(90 + 30 * season + rng.normal(0, 5, WEEKS)).astype(int)
+        visits[WEEKS - 47] = 0  # closed the week of 2025-12-22
         frames.append(
             pd.DataFrame(
                 {
                     "shop_id": shop_id,
                     "week_start": weeks.date,
+                    "is_complete": True,
                     "appointments_completed": visits,
                     "revenue_total": np.round(visits * rng.normal(42, 3, WEEKS), 2),
                 }
-            ).drop(index=[WEEKS - 47])  # closed the week of 2025-12-22
+            )
         )
-        in_progress = {"shop_id": shop_id, "week_start": dt.date(2026, 11, 16)}
+        in_progress = {
+            "shop_id": shop_id,
+            "week_start": dt.date(2026, 11, 16),
+            "is_complete": False,
+        }
         frames.append(
             pd.DataFrame([in_progress | {"appointments_completed": 3, "revenue_total": 120.0}])
         )
@@ -131,13 +138,14 @@ def materialize(warehouse: Path, tracking_uri: str) -> dg.ExecuteInProcessResult
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
             "mlflow": MlflowResource(tracking_uri=tracking_uri),
+            "clock": ClockResource(as_of=AS_OF),
         },
         run_config=dg.RunConfig(
             ops={
                 "marts__fct_forecasts": ForecastConfig(
-                    as_of=AS_OF, backtest_origins=2, subdivisions={"mont-royal": "QC"}
+                    backtest_origins=2, subdivisions={"mont-royal": "QC"}
                 ),
-                "marts__fct_customer_scores": ScoringConfig(as_of=AS_OF),
+                "marts__fct_customer_scores": ScoringConfig(),
             }
         ),
     )

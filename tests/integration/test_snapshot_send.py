@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright
 
 from chairside.settings import Settings
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK, owner_snapshots
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.integration.conftest import DemoBuild
 from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo
@@ -32,7 +32,7 @@ from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo
 pytestmark = pytest.mark.integration
 
 # Monday 16 Nov 2026, 12:00 UTC: the week of 9 Nov has ended in every demo shop
-AS_OF = "2026-11-16T12:00:00+00:00"
+AS_OF = "2026-11-16"
 WEEK = dt.date(2026, 11, 9)
 USER, PASSWORD = "chairside", "s3cret"
 
@@ -154,12 +154,11 @@ def owners(path: Path) -> dict[str, str]:
 def materialize(warehouse: Path, **config: object) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [owner_snapshots],
-        resources={"warehouse": WarehouseResource(path=str(warehouse))},
-        run_config={
-            "ops": {
-                OWNER_SNAPSHOTS_KEY.to_python_identifier(): {"config": {"as_of": AS_OF, **config}}
-            }
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "clock": ClockResource(as_of=AS_OF),
         },
+        run_config={"ops": {OWNER_SNAPSHOTS_KEY.to_python_identifier(): {"config": config}}},
     )
 
 

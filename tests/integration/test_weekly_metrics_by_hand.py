@@ -250,8 +250,7 @@ def warehouse(module_env: Settings, tmp_path_factory: pytest.TempPathFactory) ->
             for path in sorted(events.glob("*.jsonl")):
                 topic = topic_named(path.name.removesuffix(".jsonl"))
                 publisher.send(topic, read_jsonl(path, topic))
-        as_of = {"ops": {"chairside_dbt_assets": {"config": {"as_of_date": "2026-05-01"}}}}
-        assert run_pipeline(dg.DagsterInstance.get(), run_config=as_of).success
+        assert run_pipeline(dg.DagsterInstance.get(), as_of=dt.date(2026, 5, 1)).success
     return module_env
 
 
@@ -397,7 +396,6 @@ def test_the_invalid_message_is_dead_lettered_not_counted(warehouse: Settings) -
 
 
 def test_retention_is_null_until_90_days_have_passed(warehouse: Settings) -> None:
-    early = {"ops": {"chairside_dbt_assets": {"config": {"as_of_date": "2026-04-01"}}}}
-    assert run_pipeline(dg.DagsterInstance.get(), run_config=early).success
+    assert run_pipeline(dg.DagsterInstance.get(), as_of=dt.date(2026, 4, 1)).success
     # 12-18 Jan + 90 days = 18 April, after 1 April
     assert weekly(warehouse, "harbour", "2026-01-12")["new_client_retention_90d"] is None
