@@ -1,5 +1,7 @@
 """The ML layer's Dagster objects load on their own and say what the weekly run depends on."""
 
+import datetime as dt
+
 import dagster as dg
 
 from orchestration.defs.ml import (
@@ -54,6 +56,16 @@ def test_weekly_run_lands_before_the_first_monday_snapshot() -> None:
         marts("fct_forecasts"),
         marts("fct_customer_scores"),
     }
+
+
+def test_a_weekly_run_started_late_still_runs_as_of_its_monday() -> None:
+    schedule = defs.resolve_schedule_def("ml_weekly")
+    # the daemon evaluates Monday 16 Nov's 05:00 tick (08:30 UTC) late, on Tuesday
+    tick = dt.datetime(2026, 11, 16, 8, 30, tzinfo=dt.UTC)
+    context = dg.build_schedule_context(scheduled_execution_time=tick)
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.run_config["resources"]["clock"]["config"] == {"as_of": "2026-11-16"}
+    assert dg.validate_run_config(defs.resolve_job_def("ml_weekly"), request.run_config)
 
 
 def test_both_marts_have_freshness_and_content_checks() -> None:
