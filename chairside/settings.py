@@ -57,6 +57,8 @@ class Settings:
     kafka: KafkaSettings | None
     cassandra: CassandraSettings | None
     smtp: SmtpSettings | None
+    # How long an inbox file must be left unchanged before any load path reads it.
+    inbox_settle_seconds: float = 5.0
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -199,4 +201,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         kafka=kafka,
         cassandra=cassandra,
         smtp=smtp,
+        inbox_settle_seconds=_positive_float(
+            env, "CHAIRSIDE_INBOX_SETTLE_SECONDS", Settings.inbox_settle_seconds
+        ),
     )
