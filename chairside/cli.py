@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from chairside.inbox_command import inbox_group
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 
@@ -43,6 +44,9 @@ def _yesterday() -> dt.date:
 @click.group()
 def main() -> None:
     """Chairside: ingestion, warehouse, forecasts and client value for barber shops and salons."""
+
+
+main.add_command(inbox_group)
 
 
 def _demo_options(command):
