@@ -6,6 +6,7 @@ and the parser that reads it. Adding a kind or a column is a change here and now
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ LONGEST_CELL = 32_767
 
 
 def _text(value: cells.Cell, _ctx: ParseContext) -> tuple[str]:
+    if isinstance(value, dt.date | dt.time):
+        # Excel turns `1-2` or `Mar 14` typed into a cell into a date; the text is gone
+        raise cells.CellError(
+            f"holds the date {value} where text was expected (did the spreadsheet turn it "
+            "into a date? format the column as text and type it again)"
+        )
     parsed = cells.text(value)
     if parsed is None:
         raise cells.CellError("is empty")

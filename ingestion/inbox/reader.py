@@ -93,13 +93,19 @@ def _read_csv(content: bytes) -> Sheet:
         raise UnreadableFile(f"not a CSV: the file {error}") from error
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [tuple(row) for row in reader]
-    except csv.Error as error:  # a cell past the csv module's field size limit
-        raise UnreadableFile(
-            f"not a readable CSV at line {reader.line_num}: {error} (is a quote left open?)"
-        ) from error
-    return Sheet(None, rows)
+    rows: list[tuple[Cell, ...]] = []
+    while True:
+        starts = reader.line_num + 1  # a quoted cell may run over many lines
+        try:
+            row = next(reader)
+        except StopIteration:
+            return Sheet(None, rows)
+        except csv.Error as error:  # a cell past the csv module's field size limit
+            raise UnreadableFile(
+                f"not a readable CSV: the row starting at line {starts} does not end by line "
+                f"{reader.line_num} ({error}; is a quote left open?)"
+            ) from error
+        rows.append(tuple(row))
 
 
 DELIMITERS = (",", ";", "\t", "|")
