@@ -100,6 +100,18 @@ def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
     assert request.tags["chairside/inbox_files"] == "staff copy.xlsx, staff.xlsx"
 
 
+def test_a_renamed_file_starts_a_run_though_its_bytes_were_seen(inbox: Path) -> None:
+    """A file rejected for its name, renamed to fix it, must be loaded again."""
+    drop(inbox, "roster.csv", b"roster")
+    first = tick(inbox, None)
+    (inbox / "roster.csv").rename(inbox / "staff.csv")
+
+    (request,) = tick(inbox, first.cursor).run_requests
+
+    assert request.run_key == run_key(b"roster", "staff.csv")
+    assert request.run_key != first.run_requests[0].run_key
+
+
 def test_a_file_still_being_written_waits_until_it_settles(inbox: Path) -> None:
     path = drop(inbox, "customers.csv", b"half a fi", age_seconds=1)
 
