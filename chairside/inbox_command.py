@@ -31,10 +31,14 @@ def inbox_group() -> None:
 def load_command(settle_seconds: float | None) -> None:
     """Load every new or changed inbox file into the warehouse and say, per file, what became
     of it. Exits 1 when a file failed unexpectedly (it is tried again next time)."""
+    import logging
+
     from chairside.settings import load_settings
     from chairside.warehouse import connect
     from ingestion.inbox.loader import STATUSES, load_inbox, summarize
 
+    # What became of each file is printed below; the log adds only unexpected failures' traces.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings()
     settle = settings.inbox_settle_seconds if settle_seconds is None else settle_seconds
     click.echo(f"Loading {settings.inbox} into {settings.duckdb_path}")
