@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from chairside.inbox_command import inbox_group
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 
@@ -48,6 +49,9 @@ AS_OF_OPTION = click.option(
 @click.group()
 def main() -> None:
     """Chairside: ingestion, warehouse, forecasts and client value for barber shops and salons."""
+
+
+main.add_command(inbox_group)
 
 
 def _demo_options(command):

@@ -61,6 +61,8 @@ class Settings:
     smtp: SmtpSettings | None
     # "today" for every business date: CHAIRSIDE_AS_OF pins it, else each shop's own date
     clock: Clock = field(default_factory=Clock)
+    # How long an inbox file must be left unchanged before any load path reads it.
+    inbox_settle_seconds: float = 5.0
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -204,4 +206,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cassandra=cassandra,
         smtp=smtp,
         clock=clock_from(env),
+        inbox_settle_seconds=_positive_float(
+            env, "CHAIRSIDE_INBOX_SETTLE_SECONDS", Settings.inbox_settle_seconds
+        ),
     )

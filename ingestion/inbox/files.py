@@ -7,6 +7,7 @@ run for is a file the run loads, and the run key it uses is the id the loader re
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from ingestion.inbox.kinds import LOAD_ORDER, kind_of
@@ -33,3 +34,13 @@ def inbox_files(inbox: Path) -> list[Path]:
 def content_id(content: bytes) -> str:
     """A file's identity: the sha256 of its bytes, whatever its name."""
     return hashlib.sha256(content).hexdigest()
+
+
+def display_name(path: Path) -> str:
+    """The file's name as text that can be stored, logged and tagged.
+
+    A name written by another system may hold bytes that are not UTF-8 (a Latin-1 `café` from
+    an old share); Python keeps them as lone surrogates, which DuckDB, JSON encoders and Dagster's
+    run storage refuse. Those bytes are shown as `\\xe9` escapes; every other name is unchanged.
+    """
+    return os.fsencode(path.name).decode("utf-8", errors="backslashreplace")

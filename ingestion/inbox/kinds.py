@@ -6,6 +6,7 @@ and the parser that reads it. Adding a kind or a column is a change here and now
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,18 +62,35 @@ class Kind:
 
 
 def header_key(header: object) -> str:
-    """Headers match case- and space-insensitively: `Service Code` == `service code`."""
-    return re.sub(r"\s+", "", str(header)).lower() if header is not None else ""
+    """Headers match ignoring case, spaces and punctuation (CONTRACTS.md): `E-mail`, `e mail`
+    and `Email` are one column, as are `Service Code`, `service_code` and `SERVICE CODE`."""
+    return re.sub(r"[\W_]+", "", str(header)).casefold() if header is not None else ""
 
 
 def _one(parser: Callable[[cells.Cell], Any]) -> Parser:
     return lambda value, _ctx: (parser(value),)
 
 
+# Excel's own limit for a cell: a longer one came from no spreadsheet (in a CSV, a quote left
+# open swallows the lines after it into one cell).
+LONGEST_CELL = 32_767
+
+
 def _text(value: cells.Cell, _ctx: ParseContext) -> tuple[str]:
+    if isinstance(value, dt.date | dt.time):
+        # Excel turns `1-2` or `Mar 14` typed into a cell into a date; the text is gone
+        raise cells.CellError(
+            f"holds the date {value} where text was expected (did the spreadsheet turn it "
+            "into a date? format the column as text and type it again)"
+        )
     parsed = cells.text(value)
     if parsed is None:
         raise cells.CellError("is empty")
+    if len(parsed) > LONGEST_CELL:
+        raise cells.CellError(
+            f"is {len(parsed):,} characters long, more than a spreadsheet cell holds "
+            f"({LONGEST_CELL:,}); is a quote left open?"
+        )
     return (parsed,)
 
 

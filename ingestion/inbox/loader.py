@@ -2,12 +2,18 @@
 
 A file's rows, its quarantined rows and its `ops.inbox_files` record commit together, so a crash
 mid-run leaves each file either fully loaded or untouched, and the next run picks it up again.
+Nothing a file holds (its name, its bytes, its cells) can stop the run: whatever it is, the file
+ends in one of the statuses below, with a message naming it, and the other files load.
 
 What becomes of a file (`FileResult.status`):
 - `loaded`: its good rows are in the raw table, its bad rows in quarantine, both counted;
-- `rejected`: refused whole (unknown kind, unreadable, a required column missing), recorded with
-  the reason, so the same bytes are not tried again until the file changes;
-- `skipped`: the same content was recorded before, under this name or another;
+- `rejected`: refused whole (unknown kind, empty, not a spreadsheet, password-protected, a
+  required column missing), recorded with the reason. Only content that loaded counts as seen,
+  so the same bytes renamed, or dropped again once the loader reads them, are tried again; the
+  same rejection of the same file is recorded once;
+- `skipped`: the same content was loaded before, under this name or another;
+- `unsettled`: still being written (it changed within the settle time, or while it was read);
+  not read, not recorded, tried next run;
 - `deferred`: it names shops and no shops file has loaded yet; not recorded, tried next run;
 - `failed`: an unexpected error; rolled back, not recorded, tried next run, logged in full.
   One such file does not hold up the others.
@@ -16,7 +22,6 @@ What becomes of a file (`FileResult.status`):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,16 +29,18 @@ from pathlib import Path
 
 import duckdb
 
+from chairside.settings import load_settings
 from ingestion.inbox import store
-from ingestion.inbox.files import content_id, inbox_files
+from ingestion.inbox.files import content_id, display_name, inbox_files
 from ingestion.inbox.kinds import KINDS, Kind, ParseContext, kind_of
-from ingestion.inbox.parse import ParsedSheet, Quarantined, find_header, parse_sheet
+from ingestion.inbox.parse import ParsedSheet, Quarantined, find_header, parse_sheet, raw_json
 from ingestion.inbox.reader import UnreadableFile, read_sheets
+from ingestion.inbox.settle import Snapshot, unchanged_since, wait_until_settled
 from ingestion.inbox.shops import ShopDirectory, resolve_shops, shop_directory
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("loaded", "rejected", "skipped", "deferred", "failed")
+STATUSES = ("loaded", "rejected", "skipped", "unsettled", "deferred", "failed")
 
 
 @dataclass
@@ -65,6 +72,7 @@ def parse_file(
 ) -> ParsedFile:
     """Every sheet that has the kind's required headers, parsed; the file is rejected when
     none has them, naming for each sheet the columns it lacks."""
+    name = display_name(path)
     parsed = ParsedFile([], [])
     for sheet in read_sheets(path, content):
         header = find_header(kind, sheet)
@@ -75,12 +83,10 @@ def parse_file(
             continue
         result = parse_sheet(kind, sheet, header, ctx)
         if kind.names_shops:
-            resolve_shops(kind, path.name, result, directory)
+            resolve_shops(kind, name, result, directory)
         parsed.sheets.append(result)
     if not parsed.sheets:
-        raise FileRejected(
-            f"{path.name}: rejected, {'; '.join(parsed.skipped_sheets) or 'no sheets'}"
-        )
+        raise FileRejected(f"{name}: rejected, {'; '.join(parsed.skipped_sheets) or 'no sheets'}")
     return parsed
 
 
@@ -114,7 +120,7 @@ def _record(
                 q.row_number,
                 q.column,
                 q.reason,
-                json.dumps(q.raw, default=str),
+                raw_json(q.raw),
                 now,
             ],
         )
@@ -141,36 +147,74 @@ def _fill(
         )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext) -> FileResult:
+def _unsettled(name: str, kind: Kind | None, settle_seconds: float) -> FileResult:
+    return FileResult(
+        name,
+        None,
+        kind.name if kind else None,
+        0,
+        "unsettled",
+        message=f"{name}: still being written (it changed within {settle_seconds:g} s), "
+        "left for the next run",
+    )
+
+
+def _rejected_before(con: duckdb.DuckDBPyConnection, result: FileResult) -> int | None:
+    """The version under which the same bytes under the same name were rejected for the same
+    reason, if they were: a rejection is recorded once, however often the file is looked at."""
+    found = con.execute(
+        "select max(version) from ops.inbox_files where file_id = ? and file_name = ? "
+        "and status = 'rejected' and message is not distinct from ?",
+        [result.file_id, result.file_name, result.message],
+    ).fetchone()
+    return found[0] if found else None
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    ctx: ParseContext,
+    settled: Snapshot,
+    settle_seconds: float,
+) -> FileResult:
+    """Load one file that settled as `settled`; it is left alone if it changed since."""
+    name = display_name(path)
+    kind = kind_of(name)
     content = path.read_bytes()
+    if not unchanged_since(path, settled):
+        return _unsettled(name, kind, settle_seconds)
     file_id = content_id(content)
-    seen = con.execute(
-        "select file_name from ops.inbox_files where file_id = ?", [file_id]
+    loaded = con.execute(
+        "select file_name from ops.inbox_files where file_id = ? and status = 'loaded' "
+        "order by loaded_at limit 1",
+        [file_id],
     ).fetchone()
-    if seen:
-        message = f"same content already loaded as {seen[0]}"
-        return FileResult(path.name, file_id, None, 0, "skipped", message=message)
+    if loaded:
+        message = f"same content already loaded as {loaded[0]}"
+        return FileResult(name, file_id, None, 0, "skipped", message=message)
     (previous,) = con.execute(
-        "select count(*) from ops.inbox_files where file_name = ?", [path.name]
+        "select coalesce(max(version), 0) from ops.inbox_files where file_name = ?", [name]
     ).fetchone()
-    kind = kind_of(path.name)
-    result = FileResult(path.name, file_id, kind.name if kind else None, previous + 1, "loaded")
+    result = FileResult(name, file_id, kind.name if kind else None, previous + 1, "loaded")
     directory = shop_directory(con)
     parsed = None
     try:
         if kind is None:
             raise FileRejected(
-                f"{path.name}: rejected, the file name does not start with a known kind "
+                f"{name}: rejected, the file name does not start with a known kind "
                 f"({', '.join(KINDS)})"
             )
         parsed = parse_file(path, content, kind, ctx, directory)
     except FileRejected as error:
         result.status, result.message = "rejected", str(error)
     except UnreadableFile as error:
-        result.status, result.message = "rejected", f"{path.name}: rejected, {error}"
+        result.status, result.message = "rejected", f"{name}: rejected, {error}"
+    if result.status == "rejected" and (version := _rejected_before(con, result)) is not None:
+        result.version = version
+        return result
     if kind is not None and parsed is not None and kind.names_shops and not directory:
         result.status = "deferred"
-        result.message = f"{path.name}: waits for a shops file, no shop is known yet"
+        result.message = f"{name}: waits for a shops file, no shop is known yet"
         return result
     con.begin()
     try:
@@ -185,24 +229,44 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext) -> 
 
 
 def load_inbox(
-    con: duckdb.DuckDBPyConnection, inbox: Path, ctx: ParseContext | None = None
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    ctx: ParseContext | None = None,
+    *,
+    settle_seconds: float | None = None,
 ) -> list[FileResult]:
+    """Load every settled file in the inbox. `settle_seconds` defaults to the setting
+    (CHAIRSIDE_INBOX_SETTLE_SECONDS); a file younger than that is watched that long first."""
+    if settle_seconds is None:
+        settle_seconds = load_settings().inbox_settle_seconds
     store.ensure_schema(con)
+    paths = inbox_files(inbox)
+    settled = wait_until_settled(paths, settle_seconds)
     results = []
-    for path in inbox_files(inbox):
-        try:
-            result = load_file(con, path, ctx or ParseContext())
-        except Exception as error:  # one file's bug or I/O error must not hold up the others
-            log.exception("%s: failed, left for the next run", path.name)
-            kind = kind_of(path.name)
-            result = FileResult(
-                path.name,
-                None,
-                kind.name if kind else None,
-                0,
-                "failed",
-                message=f"{path.name}: failed, {type(error).__name__}: {error}",
-            )
+    for path in paths:
+        name = display_name(path)
+        kind = kind_of(name)
+        if path in settled.writing:
+            result = _unsettled(name, kind, settle_seconds)
+        elif path not in settled.files:
+            continue  # removed since the listing
+        else:
+            try:
+                result = load_file(
+                    con, path, ctx or ParseContext(), settled.files[path], settle_seconds
+                )
+            except FileNotFoundError:
+                continue  # removed between the listing and the read
+            except Exception as error:  # one file's bug or I/O error must not hold up the others
+                log.exception("%s: failed, left for the next run", name)
+                result = FileResult(
+                    name,
+                    None,
+                    kind.name if kind else None,
+                    0,
+                    "failed",
+                    message=f"{name}: failed, {type(error).__name__}: {error}",
+                )
         level = (
             logging.INFO
             if result.status in ("loaded", "skipped") and not result.quarantined

@@ -7,8 +7,11 @@ its row number, the columns at fault and why; blank rows and repeated header row
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from ingestion.inbox import cells
 from ingestion.inbox.kinds import Column, Kind, ParseContext, header_key
@@ -22,15 +25,54 @@ class Header:
     row_number: int
     positions: dict[str, int]  # column key -> 0-based cell index
     extra: tuple[str, ...]  # headers the contract does not know, as written
+    cells: tuple[cells.Cell, ...] = ()  # the header row as read, to name every raw cell by
+
+
+# A quarantined cell is kept whole up to this length; a longer one (a CSV quote left open
+# swallows the lines after it) is cut, saying how long it was.
+RAW_CELL_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class Quarantined:
+    """`raw` is the whole row as read, every non-blank cell under its header as written, so the
+    row can be fixed from the quarantine alone, whichever column was at fault."""
+
     sheet: str | None
     row_number: int
     column: str
     reason: str
     raw: dict[str, str | None]
+
+
+def _display(value: cells.Cell) -> str | None:
+    if cells.is_blank(value):
+        return None
+    shown = str(value)
+    if len(shown) > RAW_CELL_CHARS:
+        return f"{shown[:RAW_CELL_CHARS]}… [{len(shown)} characters in all]"
+    return shown
+
+
+def raw_row(header: Header, row: tuple[cells.Cell, ...]) -> dict[str, str | None]:
+    """Header (as written) -> cell (as read) for every cell of the row; a cell under a blank
+    header is named by its column letter, a header written twice by its letter too."""
+    raw: dict[str, str | None] = {}
+    for position in range(max(len(header.cells), len(row))):
+        title = header.cells[position] if position < len(header.cells) else None
+        value = row[position] if position < len(row) else None
+        if cells.is_blank(title) and cells.is_blank(value):
+            continue
+        letter = get_column_letter(position + 1)
+        name = cells.text(title) or f"column {letter}"
+        if name in raw:
+            name = f"{name} (column {letter})"
+        raw[name] = _display(value)
+    return raw
+
+
+def raw_json(raw: dict[str, str | None]) -> str:
+    return json.dumps(raw, ensure_ascii=False)
 
 
 @dataclass
@@ -40,9 +82,14 @@ class ParsedSheet:
 
     sheet: str | None
     header: Header
+    source: list[tuple[cells.Cell, ...]]  # the sheet's rows as read; `source[n - 1]` is row n
     rows: list[dict[str, Any]] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     rows_read: int = 0
+
+    def quarantine(self, row_number: int, column: str, reason: str) -> None:
+        raw = raw_row(self.header, self.source[row_number - 1])
+        self.quarantined.append(Quarantined(self.sheet, row_number, column, reason, raw))
 
 
 def find_header(kind: Kind, sheet: Sheet) -> Header | tuple[str, ...]:
@@ -58,16 +105,12 @@ def find_header(kind: Kind, sheet: Sheet) -> Header | tuple[str, ...]:
             for position, key in enumerate(keys):
                 if key in known and key not in positions:
                     positions[key] = position
-                elif key:
-                    extra.append(cells.text(row[position]) or key)
-            return Header(index + 1, positions, tuple(extra))
+                elif (written := cells.text(row[position])) is not None:
+                    extra.append(written)
+            return Header(index + 1, positions, tuple(extra), tuple(row))
         if len(missing) < len(best_missing):
             best_missing = missing
     return best_missing
-
-
-def _display(value: cells.Cell) -> str | None:
-    return None if cells.is_blank(value) else str(value)
 
 
 def _column_context(
@@ -94,7 +137,7 @@ def _repeats_header(kind: Kind, header: Header, row: tuple[cells.Cell, ...]) -> 
 def parse_sheet(kind: Kind, sheet: Sheet, header: Header, base: ParseContext) -> ParsedSheet:
     data = sheet.rows[header.row_number :]
     contexts = {c.key: _column_context(c, header, data, base) for c in kind.columns}
-    parsed = ParsedSheet(sheet.name, header)
+    parsed = ParsedSheet(sheet.name, header, sheet.rows)
     for offset, row in enumerate(data):
         row_number = header.row_number + 1 + offset
         if all(cells.is_blank(cell) for cell in row) or _repeats_header(kind, header, row):
@@ -119,19 +162,10 @@ def parse_sheet(kind: Kind, sheet: Sheet, header: Header, base: ParseContext) ->
                 {name: value for (name, _), value in zip(column.fields, result, strict=True)}
             )
         if problems:
-            raw = {
-                c.header: _display(row[p]) if p < len(row) else None
-                for c in kind.columns
-                if (p := header.positions.get(c.key)) is not None
-            }
-            parsed.quarantined.append(
-                Quarantined(
-                    sheet=sheet.name,
-                    row_number=row_number,
-                    column=", ".join(name for name, _ in problems),
-                    reason="; ".join(f"{name} {reason}" for name, reason in problems),
-                    raw=raw,
-                )
+            parsed.quarantine(
+                row_number,
+                ", ".join(name for name, _ in problems),
+                "; ".join(f"{name} {reason}" for name, reason in problems),
             )
         else:
             values["row_number"] = row_number

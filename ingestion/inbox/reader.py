@@ -1,8 +1,9 @@
 """Read an inbox file into sheets of raw cells, as other tools wrote them.
 
 `.xlsx` through openpyxl (every sheet; cached formula values, not formulas), `.csv` with its
-encoding and delimiter sniffed, because shops export from whatever they have: Excel on Windows
-writes Windows-1252 or UTF-8 with a BOM, a Mac exports UTF-8, a French locale uses semicolons.
+encoding (see `encoding`) and delimiter sniffed, because shops export from whatever they have:
+Excel on Windows writes Windows-1252, UTF-8 with a BOM or UTF-16, a Mac exports UTF-8, a French
+locale uses semicolons. A file that is no spreadsheet at all is rejected saying what it is.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ingestion.inbox.cells import Cell
+from ingestion.inbox.encoding import NotText, decode
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,35 @@ class UnreadableFile(ValueError):
     """The file is not a spreadsheet this loader can open; the whole file is rejected."""
 
 
+# What a file's first bytes say it is, whatever its name says: an .xlsx is a zip archive; an
+# OLE2 compound file is a legacy .xls or, holding an `EncryptedPackage` stream, an .xlsx saved
+# with a password (Office encrypts the whole package into such a container).
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
 def read_sheets(path: Path, content: bytes) -> Iterator[Sheet]:
+    """The sheets of a file, read as what its bytes are: a `.csv` that is really a workbook
+    (saved by Excel under the old name) is read as the workbook it is."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix not in (".xlsx", ".xlsm", ".csv"):
+        raise UnreadableFile(f"unsupported file type {suffix!r} (expected .xlsx or .csv)")
+    if not content:
+        raise UnreadableFile("the file is empty (0 bytes)")
+    if content.startswith(_OLE2_MAGIC):
+        if _ENCRYPTED_STREAM in content:
+            raise UnreadableFile(
+                "password-protected workbook: open it, remove the password "
+                "(File > Info > Protect Workbook) and save it again"
+            )
+        raise UnreadableFile("an old binary Excel (.xls) or other Office file: save it as .xlsx")
+    if content.startswith(_ZIP_MAGIC):
         yield from _read_workbook(content)
     elif suffix == ".csv":
         yield _read_csv(content)
     else:
-        raise UnreadableFile(f"unsupported file type {suffix!r} (expected .xlsx or .csv)")
+        raise UnreadableFile("not an .xlsx workbook (its content is not a zip archive)")
 
 
 def _read_workbook(content: bytes) -> Iterator[Sheet]:
@@ -63,25 +86,26 @@ def _read_workbook(content: bytes) -> Iterator[Sheet]:
         workbook.close()
 
 
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, else Windows-1252, which decodes any byte
-    sequence Excel on Windows produces."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="strict")
-
-
 def _read_csv(content: bytes) -> Sheet:
     try:
-        text = decode(content)
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(f"neither UTF-8 nor Windows-1252 text: {error}") from error
+        text = decode(content).text
+    except NotText as error:
+        raise UnreadableFile(f"not a CSV: the file {error}") from error
     delimiter = sniff_delimiter(text)
-    rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return Sheet(None, rows)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[Cell, ...]] = []
+    while True:
+        starts = reader.line_num + 1  # a quoted cell may run over many lines
+        try:
+            row = next(reader)
+        except StopIteration:
+            return Sheet(None, rows)
+        except csv.Error as error:  # a cell past the csv module's field size limit
+            raise UnreadableFile(
+                f"not a readable CSV: the row starting at line {starts} does not end by line "
+                f"{reader.line_num} ({error}; is a quote left open?)"
+            ) from error
+        rows.append(tuple(row))
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -100,9 +124,12 @@ def sniff_delimiter(text: str) -> str:
 
     def score(delimiter: str) -> int:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        widths = Counter(
-            len(row) for row in islice(reader, _SNIFF_ROWS) if len(row) > 1 and any(row)
-        )
+        try:
+            widths = Counter(
+                len(row) for row in islice(reader, _SNIFF_ROWS) if len(row) > 1 and any(row)
+            )
+        except csv.Error:  # the same error stops the read itself, which reports it
+            return 0
         return max((width * count for width, count in widths.items()), default=0)
 
     return max(DELIMITERS, key=score)

@@ -6,12 +6,20 @@ Rows of the kinds that name a shop keep what was written (`shop_ref`) and gain t
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
-from ingestion.inbox.kinds import SHOP_REF, Kind, header_key
-from ingestion.inbox.parse import ParsedSheet, Quarantined
+from ingestion.inbox.kinds import SHOP_REF, Kind
+from ingestion.inbox.parse import ParsedSheet
 
 ShopDirectory = dict[str, str]  # every way a file may name a shop -> shop_id
+
+
+def shop_key(name: object) -> str:
+    """Shops match case- and space-insensitively (`Water St` == `water st`), not ignoring
+    punctuation as headers do: `a-b` and `ab` may be two shops."""
+    return re.sub(r"\s+", "", str(name)).lower()
 
 
 def shop_directory(con: duckdb.DuckDBPyConnection) -> ShopDirectory:
@@ -20,8 +28,8 @@ def shop_directory(con: duckdb.DuckDBPyConnection) -> ShopDirectory:
     for shop_id, name in con.execute(
         "select distinct shop_id, name from raw_inbox.shops"
     ).fetchall():
-        directory[header_key(shop_id)] = shop_id
-        directory[header_key(name)] = shop_id
+        directory[shop_key(shop_id)] = shop_id
+        directory[shop_key(name)] = shop_id
     return directory
 
 
@@ -43,16 +51,14 @@ def resolve_shops(
     kept = []
     for row in parsed.rows:
         ref = row.get(SHOP_REF[0])
-        shop_id = directory.get(header_key(ref)) if ref else fallback
+        shop_id = directory.get(shop_key(ref)) if ref else fallback
         if shop_id is None and (ref or kind.rows_need_a_shop):
             reason = (
                 f"Shop {ref!r} is not a known shop"
                 if ref
                 else "Shop is empty and the file name does not name a shop"
             )
-            parsed.quarantined.append(
-                Quarantined(parsed.sheet, row["row_number"], "Shop", reason, {"Shop": ref})
-            )
+            parsed.quarantine(row["row_number"], "Shop", reason)
             continue
         row["shop_id"] = shop_id
         kept.append(row)

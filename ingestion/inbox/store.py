@@ -2,8 +2,11 @@
 
 Raw tables keep every loaded row of every file version with its provenance (file, sheet, row);
 which version wins is decided in dbt staging, so history is never overwritten here.
-`ops.inbox_files` records each distinct file content once, which is what makes a reload of the
-same bytes a no-op; `ops.inbox_quarantine` keeps every row that could not be read, with why.
+`ops.inbox_files` records what became of each version of each file name: content that loaded is
+recorded once, which is what makes a reload of the same bytes a no-op; content that was rejected
+stays recorded with its reason, and the same bytes may still load later (renamed to a known
+kind, or once the loader reads them). `ops.inbox_quarantine` keeps every row that could not be
+read, whole, with why.
 """
 
 from __future__ import annotations
@@ -19,11 +22,10 @@ PROVENANCE = (
     ("row_number", "INTEGER NOT NULL"),
 )
 
-OPS_DDL = """
-create schema if not exists ops;
+INBOX_FILES_DDL = """
 create table if not exists ops.inbox_files (
-    file_id varchar primary key,      -- sha256 of the content
-    file_name varchar not null,
+    file_id varchar not null,         -- sha256 of the content
+    file_name varchar not null,       -- as listed; bytes that are not UTF-8 shown as \\xNN
     kind varchar,
     version integer not null,         -- 1 for the first content seen under this name, then 2...
     size_bytes bigint not null,
@@ -33,8 +35,13 @@ create table if not exists ops.inbox_files (
     rows_loaded integer not null,
     rows_quarantined integer not null,
     extra_columns varchar[],
-    loaded_at timestamptz not null
+    loaded_at timestamptz not null,
+    primary key (file_name, version)
 );
+"""
+
+OPS_DDL = """
+create schema if not exists ops;
 create table if not exists ops.inbox_quarantine (
     file_id varchar not null,
     file_name varchar not null,
@@ -42,7 +49,7 @@ create table if not exists ops.inbox_quarantine (
     row_number integer not null,
     column_name varchar not null,
     reason varchar not null,
-    raw_values json,
+    raw_values json,                  -- the whole row as read: header as written -> cell
     quarantined_at timestamptz not null
 );
 """
@@ -58,6 +65,8 @@ def columns(kind: Kind) -> list[tuple[str, str]]:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw_inbox")
     con.execute(OPS_DDL)
+    _rekey_inbox_files(con)
+    con.execute(INBOX_FILES_DDL)
     for kind in KINDS.values():
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns(kind))
         con.execute(f"create table if not exists {kind.table} ({body})")
@@ -76,3 +85,28 @@ def insert_rows(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict]) ->
         con.execute(f"insert into {kind.table} select {casts} from incoming_rows")
     finally:
         con.unregister("incoming_rows")
+
+
+def _rekey_inbox_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before rejected content could load later key `ops.inbox_files` by the
+    content hash, which forbids recording the same bytes rejected and then loaded. DuckDB cannot
+    drop a primary key, so the table is copied into the new shape, every record kept."""
+    (keyed_by_content,) = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = 'ops' "
+        "and table_name = 'inbox_files' and constraint_type = 'PRIMARY KEY' "
+        "and constraint_column_names = ['file_id']"
+    ).fetchone()
+    if not keyed_by_content:
+        return
+    con.begin()
+    try:
+        con.execute("alter table ops.inbox_files rename to inbox_files_keyed_by_content")
+        con.execute(INBOX_FILES_DDL)
+        con.execute(
+            "insert into ops.inbox_files by name select * from ops.inbox_files_keyed_by_content"
+        )
+        con.execute("drop table ops.inbox_files_keyed_by_content")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

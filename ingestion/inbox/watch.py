@@ -2,9 +2,10 @@
 
 The sensor's cursor is JSON, file name -> size, mtime (ns) and sha256 of the content. A file
 whose size and mtime match the cursor is not read again; one whose content hashes to what the
-cursor holds (touched, or copied back) is not a change. A file modified less than
-`SETTLE_SECONDS` ago may still be being written (a copy from a network share, Excel saving) and
-is left for a later look, so a run never starts for half a file.
+cursor holds (touched, or copied back) is not a change. A file modified within the settle time
+may still be being written (a copy from a network share, Excel saving) and is left for a later
+look, so a run never starts for half a file (the run's load path checks again, see `settle`).
+Names are the files' display names, so the cursor and the run tags are always valid text.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingestion.inbox.files import content_id, inbox_files
-
-SETTLE_SECONDS = 10
+from ingestion.inbox.files import content_id, display_name, inbox_files
+from ingestion.inbox.settle import is_old_enough, snapshot
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def dump_cursor(seen: dict[str, Seen]) -> str:
 
 
 def look(
-    inbox: Path, previous: dict[str, Seen], now_ns: int
+    inbox: Path, previous: dict[str, Seen], now_ns: int, settle_seconds: float
 ) -> tuple[list[Change], dict[str, Seen]]:
     """The files new or changed since `previous`, and what to remember for the next look.
 
@@ -50,20 +50,27 @@ def look(
     changes: list[Change] = []
     current: dict[str, Seen] = {}
     for path in inbox_files(inbox):
-        before = previous.get(path.name)
-        try:
-            stat = path.stat()
-            if before and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                current[path.name] = before
-                continue
-            if now_ns - stat.st_mtime_ns < SETTLE_SECONDS * 1_000_000_000:
-                if before:
-                    current[path.name] = before
-                continue
-            sha256 = content_id(path.read_bytes())
-        except FileNotFoundError:  # removed between the listing and the read
+        name = display_name(path)
+        before = previous.get(name)
+        seen = snapshot(path)
+        if seen is None:  # removed between the listing and the look
             continue
-        current[path.name] = Seen(stat.st_size, stat.st_mtime_ns, sha256)
+        if before and (before.size, before.mtime_ns) == (seen.size, seen.mtime_ns):
+            current[name] = before
+            continue
+        if not is_old_enough(seen, now_ns, settle_seconds):
+            if before:
+                current[name] = before
+            continue
+        try:
+            sha256 = content_id(path.read_bytes())
+        except FileNotFoundError:
+            continue
+        if snapshot(path) != seen:  # written to while it was read: look again next time
+            if before:
+                current[name] = before
+            continue
+        current[name] = Seen(seen.size, seen.mtime_ns, sha256)
         if before is None or before.sha256 != sha256:
-            changes.append(Change(path.name, sha256))
+            changes.append(Change(name, sha256))
     return changes, current

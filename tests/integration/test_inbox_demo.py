@@ -20,7 +20,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def demo_inbox(chairside_env: Settings) -> WrittenFiles:
+def demo_inbox(chairside_env: Settings, monkeypatch: pytest.MonkeyPatch) -> WrittenFiles:
+    # the files are written just before each load; a short settle time keeps the waits short
+    monkeypatch.setenv("CHAIRSIDE_INBOX_SETTLE_SECONDS", "0.2")
     dataset = generate(DemoConfig(seed=3, shops=2, years=0.5, end_date=dt.date(2026, 11, 15)))
     return write_dataset(
         dataset,

@@ -64,7 +64,7 @@ def test_quirky_files_load_good_rows_and_quarantine_bad_ones(tmp_path: Path, con
     (inbox / "shops.csv").write_text(SHOPS_CSV)
     write_inquiry_log(inbox / "inquiries_water-st.xlsx")
 
-    totals = summarize(load_inbox(con, inbox))
+    totals = summarize(load_inbox(con, inbox, settle_seconds=0))
 
     # rows are counted as read, apart from where they end up: two shops, five inquiries
     assert totals["rows_read"] == 2 + 5
@@ -151,7 +151,7 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, con, encoding: str, delimi
     csv.writer(buffer, delimiter=delimiter).writerows(lines)  # quotes as Excel's export does
     (inbox / "price_list_2026.csv").write_bytes(buffer.getvalue().encode(encoding))
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     price_list = results["price_list_2026.csv"]
     assert (price_list.rows_loaded, len(price_list.quarantined)) == (2, 1)
@@ -176,7 +176,7 @@ def test_missing_required_column_rejects_the_whole_file_naming_file_sheet_and_co
     workbook.active.append(["Ann", "ann@example.com"])
     workbook.save(inbox / "customers_2019.xlsx")
 
-    (result,) = load_inbox(con, inbox)
+    (result,) = load_inbox(con, inbox, settle_seconds=0)
 
     assert result.status == "rejected"
     assert result.message == (
@@ -189,16 +189,16 @@ def test_same_content_loads_once_and_a_changed_file_is_a_new_version(tmp_path: P
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "shops.csv").write_text(SHOPS_CSV)
-    load_inbox(con, inbox)
+    load_inbox(con, inbox, settle_seconds=0)
     (inbox / "shops_copy.csv").write_text(SHOPS_CSV)  # same bytes under another name
 
-    second = load_inbox(con, inbox)
+    second = load_inbox(con, inbox, settle_seconds=0)
     assert {r.status for r in second} == {"skipped"}
     assert con.execute("select count(*) from raw_inbox.shops").fetchone() == (2,)
 
     (inbox / "shops_copy.csv").unlink()
     (inbox / "shops.csv").write_text(SHOPS_CSV.replace("Queen West", "Queen West Barbers"))
-    (third,) = load_inbox(con, inbox)
+    (third,) = load_inbox(con, inbox, settle_seconds=0)
     assert (third.status, third.version, third.rows_loaded) == ("loaded", 2, 2)
     assert con.execute(
         "select max(version) from ops.inbox_files where file_name = 'shops.csv'"
@@ -209,7 +209,7 @@ def test_a_file_of_no_known_kind_is_rejected_and_recorded(tmp_path: Path, con) -
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "notes.csv").write_text("a,b\n1,2\n")
-    (result,) = load_inbox(con, inbox)
+    (result,) = load_inbox(con, inbox, settle_seconds=0)
     assert result.status == "rejected"
     assert "does not start with a known kind" in result.message
 
@@ -239,7 +239,7 @@ def test_every_sheet_with_the_headers_loads_and_the_others_are_named(tmp_path: P
     workbook.create_sheet("Totals").append(["Month", "Inquiries"])
     workbook.save(inbox / "inquiries_2026.xlsx")
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     result = results["inquiries_2026.xlsx"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
@@ -276,7 +276,7 @@ def test_header_rows_are_found_however_they_are_written(tmp_path: Path, con) -> 
     sheet.append(["water-st", "FADE", "Fade", "40,00"])
     workbook.save(inbox / "price_list_water-st.xlsx")
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     result = results["price_list_water-st.xlsx"]
     assert (result.rows_read, result.rows_loaded, result.quarantined) == (2, 2, [])
@@ -293,7 +293,7 @@ def test_a_header_below_the_search_window_rejects_the_file_naming_what_is_missin
     lines = ["Exported list"] + [""] * 40 + ["Shop,Staff ID,Name", "water-st,S01,Ann"]
     (inbox / "staff_2026.csv").write_text("\n".join(lines) + "\n")
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     assert results["staff_2026.csv"].status == "rejected"
     assert results["staff_2026.csv"].message == (
@@ -313,7 +313,7 @@ def test_customers_without_a_shop_load_unless_the_shop_they_name_is_unknown(
     )
     (inbox / "customers_chain.csv").write_text("Name,Phone\nDee Poe,(709) 555-0103\n")
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     assert con.execute(
         "select name, shop_ref, shop_id from raw_inbox.customers order by name"
@@ -330,10 +330,10 @@ def test_a_shops_file_that_changes_hours_is_a_new_version_beside_the_old(
     tmp_path: Path, con
 ) -> None:
     inbox = inbox_with_shops(tmp_path)
-    load_inbox(con, inbox)
+    load_inbox(con, inbox, settle_seconds=0)
     (inbox / "shops.csv").write_text(SHOPS_CSV.replace("09:00,18:00", "08:30,20:00"))
 
-    (result,) = [r for r in load_inbox(con, inbox) if r.file_name == "shops.csv"]
+    (result,) = [r for r in load_inbox(con, inbox, settle_seconds=0) if r.file_name == "shops.csv"]
 
     assert (result.status, result.version) == ("loaded", 2)
     assert con.execute(
@@ -366,7 +366,7 @@ def test_price_lists_keep_every_version_and_one_without_effective_from_loads(
     write_price_list(
         inbox / "price_list_walk_in.xlsx", [["queen-west", "CUT", "Cut", 28]], effective_from=False
     )
-    load_inbox(con, inbox)
+    load_inbox(con, inbox, settle_seconds=0)
     # the 2026 list re-saved with a correction: a second version of the same file
     write_price_list(
         inbox / "price_list_2026.xlsx",
@@ -375,7 +375,7 @@ def test_price_lists_keep_every_version_and_one_without_effective_from_loads(
             ["water-st", "FADE", "Fade", 40, 46054],
         ],
     )
-    load_inbox(con, inbox)
+    load_inbox(con, inbox, settle_seconds=0)
 
     assert con.execute(
         "select f.file_name, f.version, p.shop_id, p.service_code, p.price, p.effective_from "
@@ -407,7 +407,7 @@ def test_a_windows_1252_export_keeps_accents_and_curly_quotes(tmp_path: Path, co
     assert b"Zo\xeb" in content and b"O\x92Brien" in content  # really Windows-1252
     (inbox / "customers_legacy.csv").write_bytes(content)
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     result = results["customers_legacy.csv"]
     assert (result.rows_read, result.rows_loaded) == (3, 1)
@@ -426,7 +426,7 @@ def test_a_file_naming_shops_waits_until_a_shops_file_has_loaded(tmp_path: Path,
     inbox.mkdir()
     write_price_list(inbox / "price_list_2026.xlsx", [["water-st", "CUT", "Cut", 35, "2026-02-01"]])
 
-    (waiting,) = load_inbox(con, inbox)
+    (waiting,) = load_inbox(con, inbox, settle_seconds=0)
     assert (waiting.status, waiting.message) == (
         "deferred",
         "price_list_2026.xlsx: waits for a shops file, no shop is known yet",
@@ -434,7 +434,7 @@ def test_a_file_naming_shops_waits_until_a_shops_file_has_loaded(tmp_path: Path,
     assert con.execute("select count(*) from ops.inbox_files").fetchone() == (0,)
 
     (inbox / "shops.csv").write_text(SHOPS_CSV)
-    assert {r.file_name: r.status for r in load_inbox(con, inbox)} == {
+    assert {r.file_name: r.status for r in load_inbox(con, inbox, settle_seconds=0)} == {
         "shops.csv": "loaded",
         "price_list_2026.xlsx": "loaded",
     }
@@ -446,7 +446,7 @@ def test_an_unsupported_file_is_rejected_and_lock_files_are_ignored(tmp_path: Pa
     (inbox / "~$inquiries_2026.xlsx").write_bytes(b"owner lock")
     (inbox / ".DS_Store").write_bytes(b"\0")
 
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     assert set(results) == {"shops.csv", "inquiries_2019.xls"}
     assert results["inquiries_2019.xls"].message == (
@@ -468,7 +468,7 @@ def test_a_file_that_fails_unexpectedly_is_left_for_the_next_run_and_holds_up_no
         return parse_file(path, *args)
 
     monkeypatch.setattr(loader, "parse_file", broken_for_price_lists)
-    results = {r.file_name: r for r in load_inbox(con, inbox)}
+    results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
 
     assert results["price_list_2026.xlsx"].status == "failed"
     assert results["price_list_2026.xlsx"].message == (
@@ -480,5 +480,7 @@ def test_a_file_that_fails_unexpectedly_is_left_for_the_next_run_and_holds_up_no
     ).fetchone() == (0,)
 
     monkeypatch.setattr(loader, "parse_file", parse_file)
-    (retried,) = [r for r in load_inbox(con, inbox) if r.file_name == "price_list_2026.xlsx"]
+    (retried,) = [
+        r for r in load_inbox(con, inbox, settle_seconds=0) if r.file_name == "price_list_2026.xlsx"
+    ]
     assert (retried.status, retried.version, retried.rows_loaded) == ("loaded", 1, 1)

@@ -9,9 +9,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingestion.inbox.watch import SETTLE_SECONDS
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
 from orchestration.defs.resources import InboxResource
+
+SETTLE_SECONDS = 10
+
+
+@pytest.fixture(autouse=True)
+def settle_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAIRSIDE_INBOX_SETTLE_SECONDS", str(SETTLE_SECONDS))
 
 
 @pytest.fixture
@@ -41,6 +47,10 @@ def sha(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def run_key(content: bytes, *names: str) -> str:
+    return f"inbox-{sha(content)}-{sha(chr(10).join(sorted(names)).encode())[:16]}"
+
+
 def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
     drop(inbox, "shops.csv", b"shops v1")
     drop(inbox, "inquiries_may.xlsx", b"log")
@@ -49,8 +59,8 @@ def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
     result = tick(inbox, None)
 
     assert {(r.run_key, r.tags["chairside/inbox_files"]) for r in result.run_requests} == {
-        (f"inbox-{sha(b'shops v1')}", "shops.csv"),
-        (f"inbox-{sha(b'log')}", "inquiries_may.xlsx"),
+        (run_key(b"shops v1", "shops.csv"), "shops.csv"),
+        (run_key(b"log", "inquiries_may.xlsx"), "inquiries_may.xlsx"),
     }
     assert set(json.loads(result.cursor)) == {"shops.csv", "inquiries_may.xlsx"}
 
@@ -77,7 +87,7 @@ def test_a_changed_file_starts_a_run_for_its_new_content(inbox: Path) -> None:
 
     (request,) = tick(inbox, first.cursor).run_requests
 
-    assert request.run_key == f"inbox-{sha(b'shops v2, new hours')}"
+    assert request.run_key == run_key(b"shops v2, new hours", "shops.csv")
 
 
 def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
@@ -86,8 +96,20 @@ def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
 
     (request,) = tick(inbox, None).run_requests
 
-    assert request.run_key == f"inbox-{sha(b'roster')}"
+    assert request.run_key == run_key(b"roster", "staff.xlsx", "staff copy.xlsx")
     assert request.tags["chairside/inbox_files"] == "staff copy.xlsx, staff.xlsx"
+
+
+def test_a_renamed_file_starts_a_run_though_its_bytes_were_seen(inbox: Path) -> None:
+    """A file rejected for its name, renamed to fix it, must be loaded again."""
+    drop(inbox, "roster.csv", b"roster")
+    first = tick(inbox, None)
+    (inbox / "roster.csv").rename(inbox / "staff.csv")
+
+    (request,) = tick(inbox, first.cursor).run_requests
+
+    assert request.run_key == run_key(b"roster", "staff.csv")
+    assert request.run_key != first.run_requests[0].run_key
 
 
 def test_a_file_still_being_written_waits_until_it_settles(inbox: Path) -> None:
@@ -101,7 +123,7 @@ def test_a_file_still_being_written_waits_until_it_settles(inbox: Path) -> None:
     settled = time.time() - SETTLE_SECONDS - 1
     os.utime(path, (settled, settled))
     (request,) = tick(inbox, waiting.cursor).run_requests
-    assert request.run_key == f"inbox-{sha(b'half a file, now whole')}"
+    assert request.run_key == run_key(b"half a file, now whole", "customers.csv")
 
 
 def test_a_removed_file_is_forgotten(inbox: Path) -> None:

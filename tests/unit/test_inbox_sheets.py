@@ -176,7 +176,7 @@ def test_any_file_is_loaded_or_rejected_and_its_counts_reconcile(
     _write(inbox / f"{kind_name}_dropped.{suffix}", file_type, grid)
 
     with duckdb.connect() as con:
-        results = {r.file_name: r for r in load_inbox(con, inbox)}
+        results = {r.file_name: r for r in load_inbox(con, inbox, settle_seconds=0)}
         result = results[f"{kind_name}_dropped.{suffix}"]
 
         assert result.status in ("loaded", "rejected", "skipped"), result.message

@@ -51,7 +51,7 @@ def inbox_tables(
         if result.status in ("rejected", "failed"):
             context.log.error(result.message)
         elif result.message and result.status != "skipped":
-            context.log.warning(result.message)  # deferred, or sheets left out of a file
+            context.log.warning(result.message)  # still being written, deferred, sheets left out
         for q in result.quarantined:
             context.log.warning(
                 f"{result.file_name} [{q.sheet or 'csv'}] row {q.row_number}: {q.reason}"

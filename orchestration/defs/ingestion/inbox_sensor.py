@@ -1,14 +1,20 @@
 """A sensor that loads the inbox when a file is dropped or changed, and refreshes what it feeds.
 
-One run request per new content, keyed by its sha256, so the same bytes never start a second
-run, even under another name or after the cursor is lost (Dagster skips a run key it has seen).
-Each run loads the whole inbox; the loader skips content it has already recorded.
+One run request per new content and the names it arrived under, keyed by both: the same bytes
+under the same name never start a second run, even after the cursor is lost (Dagster skips a run
+key it has seen), while a rejected file renamed to fix it does start one. Each run loads the
+whole inbox; the loader skips content it has already loaded.
+
+Run keys and tags are built from display names (bytes that are not UTF-8 shown as `\\xNN`),
+so an oddly named file cannot make a tick fail and hold up the files beside it.
 """
 
+import hashlib
 import time
 
 import dagster as dg
 
+from chairside.settings import load_settings
 from ingestion.inbox.watch import dump_cursor, load_cursor, look
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.resources import InboxResource
@@ -30,13 +36,18 @@ inbox_job = dg.define_asset_job(
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
-    changes, seen = look(inbox.resolved_path, load_cursor(context.cursor), time.time_ns())
+    changes, seen = look(
+        inbox.resolved_path,
+        load_cursor(context.cursor),
+        time.time_ns(),
+        load_settings().inbox_settle_seconds,
+    )
     names_by_content: dict[str, list[str]] = {}
     for change in changes:
         names_by_content.setdefault(change.sha256, []).append(change.file_name)
     run_requests = [
         dg.RunRequest(
-            run_key=f"inbox-{sha256}",
+            run_key=f"inbox-{sha256}-{_names_digest(names)}",
             tags={"chairside/inbox_files": ", ".join(names)},
         )
         for sha256, names in names_by_content.items()
@@ -46,3 +57,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> d
         cursor=dump_cursor(seen),
         skip_reason=None if run_requests else f"no new or changed file in {inbox.resolved_path}",
     )
+
+
+def _names_digest(names: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:16]
