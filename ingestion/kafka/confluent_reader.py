@@ -17,10 +17,13 @@ from confluent_kafka import (
 
 from chairside.settings import KafkaSettings
 from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
+from ingestion.kafka.client_logs import rdkafka_logger
 from ingestion.kafka.rdkafka_config import rdkafka_config
 from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
+# librdkafka's own logs and its error callbacks: both repeat every retry while a broker is lost.
+client_log = rdkafka_logger()
 
 # Messages taken from librdkafka per call (see `ConfluentReader.poll`).
 _CONSUME_BATCH = 500
@@ -34,9 +37,9 @@ def _log_commit(error: KafkaError | None, partitions: list[TopicPartition]) -> N
 def _log_client_error(error: KafkaError) -> None:
     """librdkafka reports connection trouble here and keeps retrying by itself."""
     if error.fatal():
-        log.error("Kafka client error: %s", error)
+        client_log.error("Kafka client error: %s", error)
     else:
-        log.warning("Kafka client: %s", error)
+        client_log.warning("Kafka client: %s", error)
 
 
 def _columns(messages: list[Message]) -> Deliveries:
@@ -57,7 +60,7 @@ def _raise_or_log(failed: list[Message]) -> None:
         error = message.error()
         if not error.retriable():
             raise KafkaException(error)
-        log.warning("Kafka fetch: %s", error)
+        client_log.warning("Kafka fetch: %s", error)
 
 
 class ConfluentReader:
@@ -75,6 +78,8 @@ class ConfluentReader:
             "fetch.queue.backoff.ms": 20,
             "on_commit": _log_commit,
             "error_cb": _log_client_error,
+            # Through Python logging (served by the consumer's polls), repeats held back.
+            "logger": client_log,
         }
         try:
             self._consumer = Consumer(config)
