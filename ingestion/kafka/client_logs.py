@@ -5,7 +5,8 @@ librdkafka wrote 24,297 such lines to stderr in a ten-minute run (issue #13), wh
 one line that said what failed. Both clients log through Python logging here (librdkafka by its
 `logger` property, kafka-python always), and `RepeatFilter` lets the first message of a kind
 through and holds back its repeats for a minute, then says how many there were. Messages of a
-kind differ only in their numbers (ports, milliseconds, counts), which the filter ignores.
+kind differ only in their numbers (ports, milliseconds, counts) and in which of the client's
+connections (bootstrap, broker, coordinator) failed, which the filter ignores.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ KAFKA_PYTHON_LOGGER = "kafka"
 REPEAT_WINDOW_SECONDS = 60.0
 
 _NUMBERS = re.compile(r"\d+")
+# After the numbers: librdkafka's thread and broker names, and its own count of repeats.
+_WHERE = re.compile(
+    r"\[thrd:[^\]]*\]: [^ ]+: |[^ ]+: (?=Connect to)|, # identical error\(s\) suppressed"
+)
 
 
 class RepeatFilter(logging.Filter):
@@ -41,7 +46,7 @@ class RepeatFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        kind = (record.name, record.levelno, _NUMBERS.sub("#", message))
+        kind = (record.name, record.levelno, _WHERE.sub("", _NUMBERS.sub("#", message)))
         now = self._clock()
         with self._lock:
             passed = self._passed.get(kind)

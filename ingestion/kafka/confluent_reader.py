@@ -31,14 +31,15 @@ _CONSUME_BATCH = 500
 
 def _log_commit(error: KafkaError | None, partitions: list[TopicPartition]) -> None:
     if error is not None:
-        log.warning("group commit failed (the warehouse has the offsets): %s", error)
+        client_log.warning("group commit failed (the warehouse has the offsets): %s", error)
 
 
 def _log_client_error(error: KafkaError) -> None:
-    """librdkafka reports connection trouble here and keeps retrying by itself."""
+    """librdkafka reports connection trouble here and keeps retrying by itself. A failed
+    connection is in its log already (`logger`); that every broker is down is said here only."""
     if error.fatal():
         client_log.error("Kafka client error: %s", error)
-    else:
+    elif error.code() != KafkaError._TRANSPORT:
         client_log.warning("Kafka client: %s", error)
 
 

@@ -55,6 +55,8 @@ _POLL_SECONDS = 0.2
 # DuckDB checkpoints whenever its write-ahead log passes a threshold (16 MiB by default); a
 # run raises it to this so that it checkpoints once, at its end (see `_checkpoint_at_end`).
 _RUN_CHECKPOINT_THRESHOLD = "1GiB"
+# Partitions a lost broker's error names with their offsets; it is one line, topics have many.
+_PARTITIONS_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,9 @@ class Limits:
     chunk_records: int = 200_000
     chunk_seconds: float = 1.0  # a chunk commits after this long even when not full
     # Nothing polled for this long while messages are due: the broker is lost, the run fails.
-    # Longer than a broker restart or a leader election; short enough that a run fails (and
+    # Longer than a leader election or a quick broker restart; short enough that a run fails (and
     # Dagster retries it) within a minute.
-    stall_seconds: float = 30.0
+    stall_seconds: float = 20.0
 
     def __post_init__(self) -> None:
         if (
@@ -342,7 +344,10 @@ def _stalled(
     limits: Limits, positions: Mapping[int, int], ends: Mapping[int, int], pending: set[int]
 ) -> KafkaUnavailable:
     left = sum(ends[p] - positions[p] for p in pending)
-    where = ", ".join(f"{p} at offset {positions[p]}" for p in sorted(pending))
+    shown = sorted(pending)[:_PARTITIONS_NAMED]
+    where = ", ".join(f"{p} at offset {positions[p]}" for p in shown)
+    if len(pending) > len(shown):
+        where += f" and {len(pending) - len(shown)} more"
     return KafkaUnavailable(
         f"no message for {limits.stall_seconds:g} s with {left} still due (partitions {where}); "
         "the broker is unreachable. Everything read before is in the warehouse and the next "
