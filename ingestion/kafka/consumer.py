@@ -11,10 +11,16 @@ next chunk: DuckDB releases the GIL while it works, so on two cores the insert (
 event in `bench/kafka_ingest.py`) runs alongside polling and validation (about 4.5) instead of
 after them. The order of commits stays that of a sequential loop: chunk n's warehouse commit,
 its group commit, then chunk n+1's warehouse commit; only the reading of chunk n+1 moves ahead.
+
+A broker lost while messages are still due (the log end seen at the start is not reached)
+is noticed by the silence: nothing polled for `Limits.stall_seconds` ends the run with an error
+naming the cluster, the topic and where reading stood. The clients reconnect by themselves, so
+a shorter outage (a broker restart, a leader election) only delays the run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,7 +33,15 @@ import duckdb
 
 from chairside.settings import KafkaSettings
 from ingestion.kafka import store
-from ingestion.kafka.client import DEFAULT_CLIENT, ClientName, Deliveries, TopicReader, open_reader
+from ingestion.kafka.bounds import Bounds
+from ingestion.kafka.client import (
+    DEFAULT_CLIENT,
+    ClientName,
+    Deliveries,
+    KafkaUnavailable,
+    TopicReader,
+    open_reader,
+)
 from ingestion.kafka.envelope import validate
 from ingestion.kafka.faults import FaultPoints
 from ingestion.kafka.topics import TOPICS, Topic
@@ -41,6 +55,8 @@ _POLL_SECONDS = 0.2
 # DuckDB checkpoints whenever its write-ahead log passes a threshold (16 MiB by default); a
 # run raises it to this so that it checkpoints once, at its end (see `_checkpoint_at_end`).
 _RUN_CHECKPOINT_THRESHOLD = "1GiB"
+# Partitions a lost broker's error names with their offsets; it is one line, topics have many.
+_PARTITIONS_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -56,11 +72,15 @@ class Limits:
     # 3.2 in chunks of 100k. Two chunks in flight take a run about 0.5 GB above where it began.
     chunk_records: int = 200_000
     chunk_seconds: float = 1.0  # a chunk commits after this long even when not full
+    # Nothing polled for this long while messages are due: the broker is lost, the run fails.
+    # Longer than a leader election or a quick broker restart; short enough that a run fails (and
+    # Dagster retries it) within a minute.
+    stall_seconds: float = 20.0
 
     def __post_init__(self) -> None:
         if (
             min(self.max_records, self.chunk_records) < 1
-            or min(self.max_seconds, self.chunk_seconds) <= 0
+            or min(self.max_seconds, self.chunk_seconds, self.stall_seconds) <= 0
         ):
             raise ValueError(f"Kafka ingestion limits must be positive: {self}")
 
@@ -115,16 +135,26 @@ def ingest(
     limits: Limits | None = None,
     topics: Iterable[Topic] = TOPICS,
     faults: FaultPoints | None = None,
+    ingested_at: dt.datetime | None = None,
 ) -> list[TopicReport]:
-    """One bounded run over `topics`, each with its own reader, sharing the connection."""
+    """One bounded run over `topics`, each with its own reader, sharing the connection.
+
+    `ingested_at`, the time of ingestion the plausibility bounds are relative to, is the wall
+    clock now unless given (a test pins it). A topic that cannot be read raises
+    `KafkaUnavailable` naming the cluster and the topic; the topics before it stay loaded."""
     store.ensure_schema(con)
     faults = faults or FaultPoints.from_environment()
     limits = limits or Limits()
+    bounds = Bounds.at(ingested_at or dt.datetime.now(dt.UTC))
     reports = []
     with _checkpoint_at_end(con):
         for topic in topics:
-            with closing(open_reader(client, kafka, topic, group)) as reader:
-                reports.append(ingest_topic(con, reader, topic, group, limits, faults))
+            try:
+                with closing(open_reader(client, kafka, topic, group)) as reader:
+                    reports.append(ingest_topic(con, reader, topic, group, limits, faults, bounds))
+            except KafkaUnavailable as error:
+                where = f"Kafka at {', '.join(kafka.bootstrap)}, reading {topic.name}"
+                raise KafkaUnavailable(f"{where}: {error}") from error
     return reports
 
 
@@ -154,6 +184,7 @@ def ingest_topic(
     group: str,
     limits: Limits,
     faults: FaultPoints,
+    bounds: Bounds,
     clock: Callable[[], float] = time.monotonic,
 ) -> TopicReport:
     report = TopicReport(topic.name)
@@ -166,6 +197,7 @@ def ingest_topic(
     if pending:
         reader.start({p: positions[p] for p in pending})
     deadline = clock() + limits.max_seconds
+    heard = clock()  # when a poll last returned messages
     read = 0
     with _Writer(con, group, reader, faults, report) as writer:
         while pending:
@@ -176,12 +208,15 @@ def ingest_topic(
                 report.stopped_by = "max_seconds"
                 break
             want = min(limits.chunk_records, limits.max_records - read)
-            until = min(deadline, clock() + limits.chunk_seconds)
+            until = min(deadline, clock() + limits.chunk_seconds, heard + limits.stall_seconds)
             deliveries = _fill(reader, want, until, positions, plan.ends, pending, clock)
-            chunk = _validate(topic, deliveries) if deliveries else None
+            chunk = _validate(topic, deliveries, bounds) if deliveries else None
             writer.finish()  # the previous chunk, read and validated while it was written
             if chunk is None:
+                if clock() - heard >= limits.stall_seconds:
+                    raise _stalled(limits, positions, plan.ends, pending)
                 continue
+            heard = clock()
             writer.start(chunk)
             read += chunk.consumed
             positions.update(chunk.next_offsets)
@@ -300,6 +335,21 @@ def _fill(
     return batch
 
 
-def _validate(topic: Topic, deliveries: Deliveries) -> store.Chunk:
-    results = [validate(topic, value) for value in deliveries.values]
+def _validate(topic: Topic, deliveries: Deliveries, bounds: Bounds) -> store.Chunk:
+    results = [validate(topic, value, bounds) for value in deliveries.values]
     return store.chunk_of(topic, deliveries, results)
+
+
+def _stalled(
+    limits: Limits, positions: Mapping[int, int], ends: Mapping[int, int], pending: set[int]
+) -> KafkaUnavailable:
+    left = sum(ends[p] - positions[p] for p in pending)
+    shown = sorted(pending)[:_PARTITIONS_NAMED]
+    where = ", ".join(f"{p} at offset {positions[p]}" for p in shown)
+    if len(pending) > len(shown):
+        where += f" and {len(pending) - len(shown)} more"
+    return KafkaUnavailable(
+        f"no message for {limits.stall_seconds:g} s with {left} still due (partitions {where}); "
+        "the broker is unreachable. Everything read before is in the warehouse and the next "
+        "run resumes there"
+    )

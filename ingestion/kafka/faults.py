@@ -2,7 +2,10 @@
 
 Set `CHAIRSIDE_KAFKA_FAULT_PAUSE=<phase>:<n>` and the n-th time the ingestion reaches <phase>
 it writes `PAUSED_MARKER <phase> <n>` to stderr and blocks forever; the test then kills it with
-SIGKILL, which is the crash. Unset (always, outside that test) every checkpoint is a no-op.
+SIGKILL, which is the crash. With `CHAIRSIDE_KAFKA_FAULT_RESUME=<path>` it blocks only until
+that file exists: the lost-broker test stops the broker meanwhile, so the run goes on against
+a broker lost in the middle of a topic. Unset (always, outside those tests) every checkpoint is
+a no-op.
 The phases are the points where a crash changes what a restart must do:
 
 - before_warehouse_commit: inside the DuckDB transaction, before COMMIT (the chunk is lost and
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 FAULT_PAUSE_VARIABLE = "CHAIRSIDE_KAFKA_FAULT_PAUSE"
+FAULT_RESUME_VARIABLE = "CHAIRSIDE_KAFKA_FAULT_RESUME"
 PAUSED_MARKER = "chairside-kafka-fault: paused at"
 PHASES = (
     "before_warehouse_commit",
@@ -33,11 +38,13 @@ PHASES = (
 @dataclass
 class FaultPoints:
     pause_at: tuple[str, int] | None = None
+    resume_when: Path | None = None  # exists; None: never
     reached: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> FaultPoints:
-        spec = (os.environ if environ is None else environ).get(FAULT_PAUSE_VARIABLE, "")
+        env = os.environ if environ is None else environ
+        spec = env.get(FAULT_PAUSE_VARIABLE, "")
         if not spec:
             return cls()
         phase, _, count = spec.partition(":")
@@ -46,11 +53,13 @@ class FaultPoints:
                 f"{FAULT_PAUSE_VARIABLE} must be <phase>:<n> with n >= 1 and phase one of "
                 f"{', '.join(PHASES)}; got {spec!r}"
             )
-        return cls(pause_at=(phase, int(count)))
+        resume = env.get(FAULT_RESUME_VARIABLE, "")
+        return cls(pause_at=(phase, int(count)), resume_when=Path(resume) if resume else None)
 
     def reach(self, phase: str) -> None:
         self.reached[phase] += 1
         if self.pause_at == (phase, self.reached[phase]):
             sys.stderr.write(f"{PAUSED_MARKER} {phase} {self.reached[phase]}\n")
             sys.stderr.flush()
-            threading.Event().wait()
+            while self.resume_when is None or not self.resume_when.exists():
+                time.sleep(0.05)

@@ -16,6 +16,7 @@ from kafka.errors import KafkaError
 
 from chairside.settings import KafkaSettings
 from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
+from ingestion.kafka.client_logs import quiet_kafka_python
 from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ _COMMIT_TIMEOUT_MS = 5_000
 class KafkaPythonReader:
     def __init__(self, kafka: KafkaSettings, topic: Topic, group: str) -> None:
         self._topic = topic.name
+        quiet_kafka_python()
         try:
             self._consumer = KafkaConsumer(
                 bootstrap_servers=list(kafka.bootstrap),

@@ -21,6 +21,7 @@ from types import TracebackType
 from confluent_kafka import KafkaError, Message, Producer
 
 from chairside.settings import KafkaSettings
+from ingestion.kafka.client_logs import rdkafka_logger
 from ingestion.kafka.rdkafka_config import rdkafka_config
 from ingestion.kafka.topics import Topic, topic_named
 
@@ -45,7 +46,7 @@ def topic_of_file(path: Path) -> Topic:
 def key_of(topic: Topic, value: bytes) -> bytes | None:
     try:
         envelope = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         return None
     data = envelope.get("data") if isinstance(envelope, dict) else None
     key = data.get(topic.key_field) if isinstance(data, dict) else None
@@ -76,6 +77,9 @@ class Publisher:
                 "linger.ms": 20,
                 # Java clients' key hashing, so shop systems and replays agree on partitions.
                 "partitioner": "murmur2_random",
+                # Through Python logging, served by this publisher's polls only: a producer
+                # left for the garbage collector does not print retries to a lost broker.
+                "logger": rdkafka_logger(),
             }
         )
         self._failures: list[KafkaError] = []

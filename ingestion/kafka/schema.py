@@ -5,6 +5,12 @@ which is what lets ingestion keep up with the broker (see `bench/kafka_ingest.py
 contract marks `?` default to None: absent or null is fine, any other value must match. Fields
 the contract does not name are ignored, so producers can add fields without breaking us; the
 envelope keeps `data` as raw JSON so the warehouse stores them too, byte for byte.
+
+The contract's plausibility bounds that are fixed numbers are constraints of the types here
+(a money field of 1e308, a duration of 10**12 minutes, a tip of -5 fail as they are parsed, with
+msgspec naming the field and the bound). The bounds relative to the time of ingestion (how far
+in the future a timestamp or a birth year may be) and the lower bound of every timestamp are
+checked after parsing, in `bounds.py`: msgspec constrains numbers, not datetimes.
 """
 
 from __future__ import annotations
@@ -20,9 +26,14 @@ SUPPORTED_SCHEMA_VERSION = 1
 Text = Annotated[str, Meta(min_length=1)]
 # ISO-8601 (RFC 3339) with an offset or Z: a wall-clock time is ambiguous across shop zones.
 Instant = Annotated[datetime, Meta(tz=True)]
-Count = Annotated[int, Meta(ge=0)]
-# Decimal major units as a JSON number (an integer is fine); refunds are not part of v1.
-Money = Annotated[float, Meta(ge=0)]
+# Decimal major units as a JSON number (an integer is fine); refunds are not part of v1. A
+# number too large for a float (1e999) fails as out of range; NaN and Infinity are not JSON.
+Money = Annotated[float, Meta(ge=0, le=100_000)]
+DurationMinutes = Annotated[int, Meta(ge=1, le=720)]
+DurationSeconds = Annotated[int, Meta(ge=0, le=86_400)]
+# The upper bound, the current year, moves: `bounds.py` checks it.
+BirthYear = Annotated[int, Meta(ge=1900)]
+Age = Annotated[int, Meta(ge=0, le=120)]
 Uuid = Annotated[
     str,
     Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
@@ -49,7 +60,7 @@ class CallCompleted(Struct):
     call_id: Text
     from_number: Text
     started_at: Instant
-    duration_sec: Count
+    duration_sec: DurationSeconds
     outcome: Literal["answered", "missed", "voicemail"]
     caller_name: str | None = None
     intent: Literal["book", "reschedule", "cancel", "price", "hours", "other"] | None = None
@@ -62,7 +73,7 @@ class AppointmentBooked(Struct):
     staff_id: Text
     service_code: Text
     scheduled_start: Instant
-    duration_min: Count
+    duration_min: DurationMinutes
     quoted_price: Money
     channel: Literal["phone", "online", "walk_in"]
     call_id: Text | None = None
@@ -99,7 +110,19 @@ class CustomerUpserted(Struct):
     last_name: str | None = None
     phone: str | None = None
     email: str | None = None
-    birth_year: Count | None = None
+    birth_year: BirthYear | None = None
+    gender: str | None = None
+
+
+class InquiryReceived(Struct):
+    inquiry_id: Text
+    customer_name: Text
+    message: str
+    channel: Literal["walk_in", "phone", "web", "form"]
+    created_at: Instant
+    phone: str | None = None
+    email: str | None = None
+    age: Age | None = None
     gender: str | None = None
 
 
@@ -111,4 +134,5 @@ DATA_TYPES: dict[str, type[Struct]] = {
     "appointment.completed": AppointmentCompleted,
     "appointment.no_show": AppointmentNoShow,
     "customer.upserted": CustomerUpserted,
+    "inquiry.received": InquiryReceived,
 }

@@ -5,10 +5,14 @@ of every partition it covers commit in one transaction. After a crash either all
 in the warehouse (and the consumer resumes after them) or none are (and it reads them again).
 Events are keyed by `event_id` and dead letters by their Kafka coordinates, so a re-delivery
 (a producer retry, a re-sent batch, two overlapping runs) is skipped rather than loaded twice;
-offsets only ever move forward for the same reason.
+offsets only ever move forward for the same reason. A re-delivery must carry the same payload
+(its digest, see `envelope`): the same event_id with another payload is a dead letter that
+names when the event that stands was loaded. Events loaded before digests were stored have
+none, and a re-delivery of one of them counts as the same.
 
 The raw event tables have no primary key: the insert itself keeps `event_id` unique, taking
-only ids that neither the chunk (first delivery wins) nor the table holds yet. The key's index
+only ids that neither the chunk (first delivery wins) nor the table holds yet (one join of the
+chunk's ids with the table finds those it holds, with their digests). The key's index
 on a random id grew costlier with the table, per row inserted and at every checkpoint, where
 the anti-join scans the id column once per chunk, a cost that large chunks share out (100k
 events into a table of 1M, 3M, 10M events: with the key 6.1, 7.8, 9.9 us per event plus
@@ -27,6 +31,7 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.kafka.client import Deliveries
 from ingestion.kafka.envelope import Event, Invalid
@@ -43,7 +48,8 @@ _EVENT_COLUMNS = """
     kafka_topic varchar not null,
     kafka_partition integer not null,
     kafka_offset bigint not null,
-    ingested_at timestamptz not null
+    ingested_at timestamptz not null,
+    payload_digest blob
 """
 
 _BOOKKEEPING_DDL = """
@@ -81,6 +87,7 @@ _EVENT_SCHEMA = pa.schema(
         ("data", pa.string()),
         ("kafka_partition", pa.int32()),
         ("kafka_offset", pa.int64()),
+        ("payload_digest", pa.binary()),
     ]
 )
 _DEAD_LETTER_SCHEMA = pa.schema(
@@ -95,11 +102,21 @@ _DEAD_LETTER_SCHEMA = pa.schema(
 
 
 @dataclass(frozen=True, slots=True)
+class Repeat:
+    """A later delivery, in the same chunk, of an event_id the chunk already has."""
+
+    row: int  # its position among the chunk's deliveries
+    first: int  # the row, in the chunk's events, of the first delivery
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A consumed slice of one topic, validated: what `write_chunk` commits at once.
 
     Its rows are Arrow tables, built column by column without an object per row, because this
-    is the ingestion hot path; `chunk_of` builds one.
+    is the ingestion hot path; `chunk_of` builds one. The deliveries stay referenced (not
+    copied) for the raw bytes of a conflict found only when the chunk meets the table.
     """
 
     topic: Topic
@@ -107,6 +124,12 @@ class Chunk:
     dead_letters: pa.Table  # `_DEAD_LETTER_SCHEMA`
     consumed: int  # messages: the valid ones (repeats included) and the dead letters
     next_offsets: Mapping[int, int]  # partition -> the offset after the last one consumed
+    deliveries: Deliveries
+    event_rows: Sequence[int] | None  # each event's delivery; None: event i is delivery i
+    repeats: Sequence[Repeat] = ()
+
+    def delivery_of(self, event: int) -> int:
+        return event if self.event_rows is None else self.event_rows[event]
 
 
 def chunk_of(topic: Topic, deliveries: Deliveries, results: Sequence[Event | Invalid]) -> Chunk:
@@ -116,30 +139,35 @@ def chunk_of(topic: Topic, deliveries: Deliveries, results: Sequence[Event | Inv
     event_rows = None  # all of them: most chunks hold no invalid message, or a few
     if invalid_rows:
         event_rows = [row for row, result in enumerate(results) if isinstance(result, Event)]
+    repeats: list[Repeat] = []
+    ids = [event.event_id for event in events]
+    if len(set(ids)) < len(ids):
+        rows = event_rows or range(len(events))
+        first, repeats = _first_of_each(ids)
+        repeats = [Repeat(rows[i], at, events[i].digest) for i, at in repeats]
+        events, event_rows = [events[i] for i in first], [rows[i] for i in first]
     return Chunk(
         topic,
         _events(deliveries, events, event_rows),
         _dead_letters(deliveries, [r for r in results if isinstance(r, Invalid)], invalid_rows),
         len(deliveries),
         deliveries.next_offsets(),
+        deliveries,
+        event_rows,
+        repeats,
     )
 
 
 def _events(deliveries: Deliveries, events: list[Event], rows: list[int] | None) -> pa.Table:
-    """The events' table, the first delivery of each event_id only (in consumption order);
-    `rows` are the events' positions among the deliveries, None when they are all events."""
-    ids = [event.event_id for event in events]
-    if len(set(ids)) < len(ids):
-        first = _first_of_each(ids)
-        ids, events = [ids[i] for i in first], [events[i] for i in first]
-        rows = first if rows is None else [rows[i] for i in first]
+    """The events' table; `rows` are their positions among the deliveries, None when they are
+    all of them."""
     keys, partitions, offsets = deliveries.keys, deliveries.partitions, deliveries.offsets
     if rows is not None:
         keys = [keys[row] for row in rows]
         partitions = [partitions[row] for row in rows]
         offsets = [offsets[row] for row in rows]
     columns = [
-        ids,
+        [event.event_id for event in events],
         [event.event_type for event in events],
         [event.schema_version for event in events],
         [event.occurred_at for event in events],
@@ -148,15 +176,24 @@ def _events(deliveries: Deliveries, events: list[Event], rows: list[int] | None)
         [event.data for event in events],
         partitions,
         offsets,
+        [event.digest for event in events],
     ]
     return pa.table(columns, schema=_EVENT_SCHEMA)
 
 
-def _first_of_each(ids: list[str]) -> list[int]:
-    """Positions of the first occurrence of each id, ascending."""
-    # Built from the end, each id's entry is overwritten until it holds its first position.
-    first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
-    return sorted(first.values())
+def _first_of_each(ids: list[str]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Positions of the first occurrence of each id, ascending; and for every later one, its
+    position and the index of its first occurrence among those first positions."""
+    first: dict[str, int] = {}
+    kept: list[int] = []
+    repeats: list[tuple[int, int]] = []
+    for position, event_id in enumerate(ids):
+        at = first.setdefault(event_id, len(kept))
+        if at == len(kept):
+            kept.append(position)
+        else:
+            repeats.append((position, at))
+    return kept, repeats
 
 
 def _texts(keys: list[bytes | None]) -> pa.Array:
@@ -168,7 +205,7 @@ def _texts(keys: list[bytes | None]) -> pa.Array:
         return pa.array([_text(key) for key in keys], pa.string())
 
 
-def _dead_letters(deliveries: Deliveries, invalid: list[Invalid], rows: list[int]) -> pa.Table:
+def _dead_letters(deliveries: Deliveries, invalid: Sequence[Invalid], rows: list[int]) -> pa.Table:
     columns = [
         [deliveries.partitions[row] for row in rows],
         [deliveries.offsets[row] for row in rows],
@@ -191,6 +228,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_BOOKKEEPING_DDL)
     for topic in TOPICS:
         con.execute(f"create table if not exists {topic.qualified_table} ({_EVENT_COLUMNS})")
+        # Tables created before payload digests were stored.
+        con.execute(
+            f"alter table {topic.qualified_table} add column if not exists payload_digest blob"
+        )
 
 
 def stored_offsets(con: duckdb.DuckDBPyConnection, group: str, topic: Topic) -> dict[int, int]:
@@ -251,8 +292,8 @@ def write_chunk(
     """
     con.begin()
     try:
-        loaded = _insert_events(con, chunk)
-        dead_lettered = _insert_dead_letters(con, chunk)
+        loaded, conflicts = _insert_events(con, chunk)
+        dead_lettered = _insert_dead_letters(con, chunk, conflicts)
         _advance_offsets(con, group, chunk)
         if before_commit is not None:
             before_commit()
@@ -263,32 +304,114 @@ def write_chunk(
     return Written(loaded, dead_lettered, chunk.consumed - loaded - dead_lettered)
 
 
-def _insert_events(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> int:
-    """New events only: an event_id already stored was delivered before, and the first
-    delivery wins (the chunk holds each id once already)."""
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """The delivery of an event_id that stands: the one loaded first."""
+
+    digest: bytes | None  # None: loaded before digests were stored
+    loaded_at: str
+    partition: int
+    offset: int
+
+
+def _insert_events(
+    con: duckdb.DuckDBPyConnection, chunk: Chunk
+) -> tuple[int, list[tuple[int, Invalid]]]:
+    """New events only, and the conflicts: deliveries whose event_id is loaded already (before
+    or earlier in this chunk) with another payload, as (delivery row, reason)."""
     if not chunk.events.num_rows:
-        return 0
+        return 0, []
     table = chunk.topic.qualified_table
-    return _insert(
-        con,
-        chunk.events,
-        f"""
-        insert into {table}
-        select event_id, event_type, schema_version, occurred_at, shop_id,
-               message_key, data, ?, kafka_partition, kafka_offset, now()
-        from incoming
-        where not exists (select 1 from {table} stored where stored.event_id = incoming.event_id)
-        """,
-        [chunk.topic.name],
+    con.register("incoming", chunk.events)
+    try:
+        stored = con.execute(
+            f"""
+            select event_id, payload_digest, {_UTC_TEXT.format("ingested_at")},
+                   kafka_partition, kafka_offset
+            from {table} where event_id in (select event_id from incoming)
+            """
+        ).fetchall()
+    finally:
+        con.unregister("incoming")
+    new = chunk.events
+    if stored:
+        known = pa.array([row[0] for row in stored], pa.string())
+        new = new.filter(pc.invert(pc.is_in(new.column("event_id"), value_set=known)))
+    loaded = 0
+    if new.num_rows:
+        loaded = _insert(
+            con,
+            new,
+            f"""
+            insert into {table}
+            select event_id, event_type, schema_version, occurred_at, shop_id,
+                   message_key, data, ?, kafka_partition, kafka_offset, now(), payload_digest
+            from incoming
+            """,
+            [chunk.topic.name],
+        )
+    return loaded, _conflicts(con, chunk, {row[0]: _Standing(*row[1:]) for row in stored})
+
+
+# An instant as ISO-8601 text in UTC, for a reason a person reads.
+_UTC_TEXT = "strftime(timezone('UTC', {}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+
+
+def _conflicts(
+    con: duckdb.DuckDBPyConnection, chunk: Chunk, stored: Mapping[str, _Standing]
+) -> list[tuple[int, Invalid]]:
+    """Deliveries that conflict with the event that stands for their event_id."""
+    if not stored and not chunk.repeats:
+        return []
+    ids = chunk.events.column("event_id").to_pylist()
+    digests = chunk.events.column("payload_digest").to_pylist()
+    found = []
+    for event, (event_id, digest) in enumerate(zip(ids, digests, strict=True)):
+        standing = stored.get(event_id)
+        if standing is not None and standing.digest not in (None, digest):
+            found.append((chunk.delivery_of(event), _conflict(chunk.topic, event_id, standing)))
+    if chunk.repeats:
+        ((now,),) = con.execute(f"select {_UTC_TEXT.format('now()')}").fetchall()
+        partitions, offsets = (
+            chunk.events.column("kafka_partition"),
+            chunk.events.column("kafka_offset"),
+        )
+        for repeat in chunk.repeats:
+            event_id = ids[repeat.first]
+            standing = stored.get(event_id) or _Standing(
+                digests[repeat.first],
+                now,
+                partitions[repeat.first].as_py(),
+                offsets[repeat.first].as_py(),
+            )
+            if standing.digest not in (None, repeat.digest):
+                found.append((repeat.row, _conflict(chunk.topic, event_id, standing)))
+    return found
+
+
+def _conflict(topic: Topic, event_id: str, standing: _Standing) -> Invalid:
+    return Invalid(
+        f"conflicts with the event first loaded at {standing.loaded_at} (event_id {event_id}, "
+        f"{topic.name} partition {standing.partition} offset {standing.offset}): "
+        "same event_id, different payload; the first one stands"
     )
 
 
-def _insert_dead_letters(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> int:
-    if not chunk.dead_letters.num_rows:
+def _insert_dead_letters(
+    con: duckdb.DuckDBPyConnection, chunk: Chunk, conflicts: list[tuple[int, Invalid]]
+) -> int:
+    rows = chunk.dead_letters
+    if conflicts:
+        conflicts.sort(key=lambda conflict: conflict[0])
+        more = _dead_letters(
+            chunk.deliveries, [reason for _, reason in conflicts], [row for row, _ in conflicts]
+        )
+        rows = pa.concat_tables([rows, more])
+    if not rows.num_rows:
         return 0
     return _insert(
         con,
-        chunk.dead_letters,
+        rows,
         """
         insert into raw_kafka.dead_letters
         select ?, kafka_partition, kafka_offset, message_key, raw_value, reason, now()

@@ -1,4 +1,4 @@
-"""The three contract topics: their raw table, message key and the event types each may carry.
+"""The four contract topics: their raw table, message key and the event types each may carry.
 
 Adding a topic or an event type is a change here (and in `schema.py` for its `data` fields).
 """
@@ -39,7 +39,11 @@ CUSTOMERS = Topic(
     "chairside.customers.v1", "customers", "customer_id", frozenset({"customer.upserted"})
 )
 
-TOPICS: tuple[Topic, ...] = (CALLS, APPOINTMENTS, CUSTOMERS)
+INQUIRIES = Topic(
+    "chairside.inquiries.v1", "inquiries", "inquiry_id", frozenset({"inquiry.received"})
+)
+
+TOPICS: tuple[Topic, ...] = (CALLS, APPOINTMENTS, CUSTOMERS, INQUIRIES)
 TOPIC_BY_NAME: dict[str, Topic] = {topic.name: topic for topic in TOPICS}
 TOPIC_OF_EVENT_TYPE: dict[str, Topic] = {
     event_type: topic for topic in TOPICS for event_type in topic.event_types

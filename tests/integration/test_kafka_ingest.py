@@ -2,6 +2,7 @@
 each client: every valid event once, every invalid one dead-lettered with its reason, re-sent
 batches counted once, and a broker outage survived."""
 
+import datetime as dt
 import threading
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import CLIENT_NAMES, Deliveries, TopicReader, open_reader
 from ingestion.kafka.consumer import DEFAULT_GROUP, Limits, ingest, ingest_topic
 from ingestion.kafka.faults import FaultPoints
@@ -29,6 +31,8 @@ from tests.kafka_broker import (
 )
 
 pytestmark = pytest.mark.integration
+# The time of ingestion: the day after the demo dataset's last.
+BOUNDS = Bounds.at(dt.datetime(2026, 11, 16, 12, tzinfo=dt.UTC))
 
 DEFECT_OF_REASON = {
     "invalid JSON": "malformed_json",
@@ -68,6 +72,9 @@ def test_every_event_lands_once_and_every_invalid_one_says_why(
     kafka = settings_for(broker)
     reports = ingest(con, kafka, client=client, limits=Limits(chunk_records=500))
     for report in reports:
+        if report.topic not in dataset.kafka:  # the demo writes no inquiries
+            assert report.consumed == 0
+            continue
         want = expected(dataset)[report.topic]
         assert report.consumed == want.messages
         assert report.consumed == report.loaded + report.dead_lettered + report.duplicates
@@ -78,10 +85,10 @@ def test_every_event_lands_once_and_every_invalid_one_says_why(
         assert set(want.defects) == set(DEFECT_OF_REASON.values())
     # Both views of the position agree there is nothing left: the warehouse's offsets and
     # the consumer group's, which is what Kafka's tools show.
-    assert [lag.total for lag in warehouse_lag(con, kafka, DEFAULT_GROUP, client)] == [0, 0, 0]
-    assert [lag.total for lag in group_lag(kafka, DEFAULT_GROUP, client)] == [0, 0, 0]
+    assert [lag.total for lag in warehouse_lag(con, kafka, DEFAULT_GROUP, client)] == [0, 0, 0, 0]
+    assert [lag.total for lag in group_lag(kafka, DEFAULT_GROUP, client)] == [0, 0, 0, 0]
     again = ingest(con, kafka, client=client)
-    assert [report.consumed for report in again] == [0, 0, 0]
+    assert [report.consumed for report in again] == [0, 0, 0, 0]
 
 
 def test_a_resent_batch_counts_once(
@@ -94,6 +101,8 @@ def test_a_resent_batch_counts_once(
     publish_dataset(broker, dataset)  # the producer sends the whole batch again
     reports = ingest(con, kafka, client=client)
     for report in reports:
+        if report.topic not in dataset.kafka:  # the demo writes no inquiries
+            continue
         want = expected(dataset)[report.topic]
         assert report.loaded == 0
         assert report.dead_lettered == sum(want.defects.values())  # a new delivery each
@@ -163,9 +172,8 @@ def test_a_broker_outage_is_survived_and_the_run_resumes(
     )
     started = time.monotonic()
     try:
-        report = ingest_topic(
-            con, reader, APPOINTMENTS, DEFAULT_GROUP, Limits(chunk_records=200), FaultPoints()
-        )
+        limits, faults = Limits(chunk_records=200), FaultPoints()
+        report = ingest_topic(con, reader, APPOINTMENTS, DEFAULT_GROUP, limits, faults, BOUNDS)
     finally:
         reader.close()
     assert reader.outage is not None

@@ -1,6 +1,7 @@
 """The simulator against the local Kafka-protocol broker: contract-valid events at the asked
 rate, all of them consumed by the ingestion into the warehouse."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import duckdb
 
 from chairside.simulator import SimulatorConfig, simulate
 from chairside.simulator.envelopes import LiveEvent
+from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.consumer import ingest
 from ingestion.kafka.envelope import Event, validate
 from ingestion.kafka.topics import TOPICS
@@ -33,7 +35,8 @@ def test_simulated_events_are_valid_paced_and_ingested(tmp_path: Path) -> None:
         assert 0.8 * expected <= report.events <= expected + 1, report.summary()
         assert report.stopped_by == "duration"
         assert report.crm_skipped > 0  # no Cassandra configured: rows are counted, not written
-        results = [validate(event.topic, event.value) for event in published]
+        bounds = Bounds.at(dt.datetime.now(dt.UTC))  # live events: ingested as they happen
+        results = [validate(event.topic, event.value, bounds) for event in published]
         assert [r for r in results if not isinstance(r, Event)] == []
 
         with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:

@@ -4,6 +4,7 @@
 milliseconds; the same loop against a real Kafka-protocol broker is in tests/integration.
 """
 
+import datetime as dt
 import itertools
 import json
 import uuid
@@ -14,12 +15,14 @@ import duckdb
 import pytest
 
 from ingestion.kafka import store
-from ingestion.kafka.client import Deliveries
+from ingestion.kafka.bounds import Bounds
+from ingestion.kafka.client import Deliveries, KafkaUnavailable
 from ingestion.kafka.consumer import Limits, TopicReport, ingest_topic
 from ingestion.kafka.faults import FAULT_PAUSE_VARIABLE, FaultPoints
 from ingestion.kafka.topics import CALLS
 
 GROUP = "test-group"
+BOUNDS = Bounds.at(dt.datetime(2026, 3, 15, tzinfo=dt.UTC))
 
 
 def call(number: int) -> bytes:
@@ -101,7 +104,7 @@ def run(
     con: duckdb.DuckDBPyConnection, topic: MemoryTopic, limits: Limits, clock=None
 ) -> TopicReport:
     extra = {} if clock is None else {"clock": clock}
-    return ingest_topic(con, topic, CALLS, GROUP, limits, FaultPoints(), **extra)
+    return ingest_topic(con, topic, CALLS, GROUP, limits, FaultPoints(), BOUNDS, **extra)
 
 
 def rows(con: duckdb.DuckDBPyConnection) -> int:
@@ -152,10 +155,43 @@ def test_a_run_stops_at_its_time_bound_while_the_broker_is_down(
     topic = MemoryTopic(con, {0: [call(n) for n in range(5)]})
     topic.down = True
     ticks = itertools.count()
-    report = run(con, topic, Limits(max_seconds=30, chunk_seconds=5), clock=lambda: next(ticks))
+    limits = Limits(max_seconds=30, chunk_seconds=5, stall_seconds=60)
+    report = run(con, topic, limits, clock=lambda: next(ticks))
     assert (report.stopped_by, report.consumed, report.remaining) == ("max_seconds", 0, 5)
     topic.down = False
     assert run(con, topic, Limits()).loaded == 5
+
+
+class LostAfter(MemoryTopic):
+    """A topic whose broker is lost after `polls` polls."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, logs: dict[int, list[bytes]], polls: int):
+        super().__init__(con, logs)
+        self.polls = polls
+
+    def poll(self, max_records: int, timeout: float) -> Deliveries:
+        self.down = self.down or self.polls == 0
+        self.polls -= 1
+        return super().poll(max_records, timeout)
+
+
+def test_a_broker_lost_mid_topic_fails_the_run_and_keeps_what_was_read(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    logs = {0: [call(n) for n in range(10)], 1: [call(n) for n in range(20, 25)]}
+    topic = LostAfter(con, logs, polls=1)
+    ticks = itertools.count()
+    limits = Limits(max_seconds=600, chunk_records=4, chunk_seconds=5, stall_seconds=30)
+    with pytest.raises(KafkaUnavailable) as failed:
+        run(con, topic, limits, clock=lambda: next(ticks))
+    assert str(failed.value) == (
+        "no message for 30 s with 11 still due (partitions 0 at offset 2, 1 at offset 2); the "
+        "broker is unreachable. Everything read before is in the warehouse and the next run "
+        "resumes there"
+    )
+    assert rows(con) == 4 and store.stored_offsets(con, GROUP, CALLS) == {0: 2, 1: 2}
+    topic.down = False
+    assert run(con, topic, Limits()).loaded == 11
 
 
 def test_messages_deleted_before_they_were_read_are_reported(
@@ -220,7 +256,8 @@ def test_chunks_commit_in_order_while_the_next_one_is_read(
     """The writer thread commits chunk n while chunk n+1 is validated, yet every commit and
     fault point comes in the order of a sequential loop, chunk after chunk."""
     topic = LoggedTopic(con, {0: [call(n) for n in range(30)], 1: [call(n) for n in range(50, 62)]})
-    report = ingest_topic(con, topic, CALLS, GROUP, Limits(chunk_records=5), Recording(topic.log))
+    limits = Limits(chunk_records=5)
+    report = ingest_topic(con, topic, CALLS, GROUP, limits, Recording(topic.log), BOUNDS)
     per_chunk = [
         "before_warehouse_commit",
         "after_warehouse_commit",
@@ -239,7 +276,7 @@ def test_a_failed_transaction_stops_the_run_and_leaves_the_chunks_before_it(
 ) -> None:
     topic = LoggedTopic(con, {0: [call(n) for n in range(40)]})
     with pytest.raises(RuntimeError, match="transaction failed"):
-        ingest_topic(con, topic, CALLS, GROUP, Limits(chunk_records=10), Recording([], 3))
+        ingest_topic(con, topic, CALLS, GROUP, Limits(chunk_records=10), Recording([], 3), BOUNDS)
     assert rows(con) == 20  # two chunks; the third rolled back whole, the fourth never written
     assert store.stored_offsets(con, GROUP, CALLS) == {0: 20}
     assert topic.commits == [{0: 0}, {0: 10}, {0: 20}]

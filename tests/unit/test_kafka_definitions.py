@@ -26,6 +26,7 @@ def test_the_kafka_assets_are_the_dbt_sources_in_the_ingestion_group() -> None:
         "kafka/calls",
         "kafka/appointments",
         "kafka/customers",
+        "kafka/inquiries",
         "kafka/dead_letters",
     }
     assert all(graph.get(key).group_name == "ingestion" for key in KEYS)
@@ -34,6 +35,7 @@ def test_the_kafka_assets_are_the_dbt_sources_in_the_ingestion_group() -> None:
         ("kafka/calls", "lag"),
         ("kafka/appointments", "lag"),
         ("kafka/customers", "lag"),
+        ("kafka/inquiries", "lag"),
         ("kafka/dead_letters", "dead_letter_share"),
     } <= checks
 

@@ -6,12 +6,15 @@ from typing import Any
 
 import pytest
 
+from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Event, Invalid, validate
 from ingestion.kafka.schema import DATA_TYPES
 from ingestion.kafka.topics import APPOINTMENTS, CALLS, CUSTOMERS, TOPICS, Topic, topic_named
 from tests.kafka_broker import dirty_dataset
 
 EVENT_ID = "6f1c2b9e-3a4d-4c1e-9f3b-2d5e6a7b8c9d"
+# The time of ingestion: after every event here, the demo dataset's included.
+BOUNDS = Bounds.at(datetime(2026, 11, 16, 12, tzinfo=UTC))
 
 
 def booked(**data_changes: Any) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def booked(**data_changes: Any) -> dict[str, Any]:
 
 
 def check(envelope: dict[str, Any], topic=APPOINTMENTS) -> Event | Invalid:
-    return validate(topic, json.dumps(envelope).encode())
+    return validate(topic, json.dumps(envelope).encode(), BOUNDS)
 
 
 def reason(envelope: dict[str, Any], topic=APPOINTMENTS) -> str:
@@ -70,7 +73,7 @@ def test_optional_fields_may_be_absent_and_integers_are_fine_as_money() -> None:
     ("change", "expected"),
     [
         ({"staff_id": None}, "data.staff_id: Expected `str`, got `null`"),
-        ({"duration_min": -5}, "data.duration_min: Expected `int` >= 0"),
+        ({"duration_min": -5}, "data.duration_min: Expected `int` >= 1"),
         ({"duration_min": 30.5}, "data.duration_min: Expected `int`, got `float`"),
         ({"duration_min": True}, "data.duration_min: Expected `int`, got `bool`"),
         ({"quoted_price": "35.00"}, "data.quoted_price: Expected `float`, got `str`"),
@@ -139,7 +142,7 @@ def test_a_newer_schema_version_is_the_reason_even_when_its_shape_changed() -> N
     ],
 )
 def test_a_value_that_is_not_an_envelope_says_why(value: bytes | None, expected: str) -> None:
-    result = validate(CALLS, value)
+    result = validate(CALLS, value, BOUNDS)
     assert isinstance(result, Invalid) and result.reason.startswith(expected), result
 
 
@@ -160,7 +163,7 @@ def test_the_demo_topics_validate_as_their_defects_say() -> None:
     for topic_name, records in dirty_dataset().kafka.items():
         topic = topic_named(topic_name)
         for record in records:
-            result = validate(topic, record.value)
+            result = validate(topic, record.value, BOUNDS)
             if record.defect is None:
                 assert isinstance(result, Event), (record.value, result)
             else:
@@ -190,6 +193,6 @@ def test_a_non_utf8_field_the_contract_does_not_name_is_dead_lettered() -> None:
 
 
 def reason_of(topic: Topic, value: bytes) -> str:
-    result = validate(topic, value)
+    result = validate(topic, value, BOUNDS)
     assert isinstance(result, Invalid), result
     return result.reason

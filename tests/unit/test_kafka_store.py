@@ -23,8 +23,9 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
-def event(event_id: str) -> Event:
-    return Event(event_id, "call.completed", 1, AT, "water-st", '{"call_id": "c-1", "x": [1]}')
+def event(event_id: str, digest: bytes = b"same payload") -> Event:
+    data = '{"call_id": "c-1", "x": [1]}'
+    return Event(event_id, "call.completed", 1, AT, "water-st", data, digest)
 
 
 def chunk(
@@ -66,8 +67,10 @@ def test_the_raw_tables_have_the_contract_columns_and_keys(con: duckdb.DuckDBPyC
         ("kafka_partition", "INTEGER"),
         ("kafka_offset", "BIGINT"),
         ("ingested_at", "TIMESTAMP WITH TIME ZONE"),
+        ("payload_digest", "BLOB"),
     ]
-    assert by_table["calls"] == by_table["appointments"] == by_table["customers"] == event_columns
+    events = [by_table[t] for t in ("calls", "appointments", "customers", "inquiries")]
+    assert events == [event_columns] * 4
     assert [c for c, _ in by_table["dead_letters"]] == [
         "kafka_topic",
         "kafka_partition",

@@ -87,8 +87,9 @@ class KafkaResource(dg.ConfigurableResource):
             group_name="ingestion",
             kinds={"kafka", "duckdb"},
             description=(
-                "Kafka messages that failed validation, in raw_kafka.dead_letters: topic, "
-                "partition, offset, key, raw bytes and the reason."
+                "Kafka messages that failed validation or a plausibility bound, or repeat an "
+                "event_id with another payload, in raw_kafka.dead_letters: topic, partition, "
+                "offset, key, raw bytes and the reason."
             ),
         ),
     ],
@@ -115,7 +116,9 @@ def kafka_events(
     started = dt.datetime.now(dt.UTC)
     group, client = kafka.consumer_group, kafka.client
     with warehouse.connect() as con:
-        reports = ingest(con, settings, group=group, client=client, limits=kafka.limits)
+        reports = ingest(
+            con, settings, group=group, client=client, limits=kafka.limits, ingested_at=started
+        )
         lags = warehouse_lag(con, settings, group, client)
         reasons = store.dead_letter_reasons(con, since=started)
     source = f"{', '.join(settings.bootstrap)} group {group} ({client})"
