@@ -55,12 +55,20 @@ CUSTOMER_SCORES = RunTable(
     columns={
         "scoring_run_id": "varchar not null",
         "customer_key": "varchar not null",
+        "as_of_date": "date not null",  # the last day of visits the scores saw
         "scored_at": "timestamp with time zone not null",
         "p_alive": "double not null",
         "expected_visits_90d": "double not null",
         "predicted_clv_12m": "decimal(12, 2) not null",
+        "predicted_clv_12m_low": "decimal(12, 2) not null",  # the 80% range
+        "predicted_clv_12m_high": "decimal(12, 2) not null",
         "churn_risk": "double not null",
-        "days_overdue": "double",  # NULL only when no client of the chain has come back yet
+        "value_at_stake": "decimal(12, 2) not null",
+        "last_visit_date": "date not null",
+        # NULL only when no client of the chain has come back yet
+        "usual_interval_days": "double",
+        "days_overdue": "double",
+        "overdue_ratio": "double",
         "segment": "varchar not null",
         "mlflow_run_id": "varchar not null",
     },

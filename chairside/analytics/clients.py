@@ -9,7 +9,6 @@ picked. Segment names are METRICS.md's; they are repeated here rather than impor
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,8 @@ from chairside.warehouse import read_frame
 
 AT_RISK = "At-Risk"
 VIP = "Premium VIP"
-SEGMENTS = (VIP, "High Value", "Regular", "Developing", AT_RISK)
+LAPSED = "Lapsed"
+SEGMENTS = (VIP, "High Value", "Regular", "Developing", AT_RISK, LAPSED)
 AGE_BANDS = ("under 25", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
 
 LATEST_SCORES = """
@@ -87,9 +87,12 @@ select
     c.last_visit_date,
     c.visit_count,
     latest.days_overdue,
-    latest.p_alive,
+    latest.usual_interval_days,
+    latest.as_of_date - latest.last_visit_date as days_since_last_visit,
     latest.churn_risk,
-    latest.predicted_clv_12m
+    latest.predicted_clv_12m,
+    latest.value_at_stake,
+    shop.currency
 from latest
 join marts.dim_customer as c using (customer_key)
 left join marts.dim_shop as shop on shop.shop_id = c.home_shop_id
@@ -100,7 +103,7 @@ where latest.segment = '{AT_RISK}'
       where a.customer_key = latest.customer_key
         and a.status = 'booked' and cast(a.scheduled_start_local as date) >= $2
   )
-order by latest.predicted_clv_12m desc, latest.days_overdue desc
+order by latest.value_at_stake desc, latest.days_overdue desc
 """
 
 AUDIENCE_SQL = f"""
@@ -145,8 +148,15 @@ def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFra
     """The at-risk clients of `shop_ids` with nothing booked from `as_of` on (shop-local), and
     why each is."""
     frame = read_frame(path, AT_RISK_SQL, [list(shop_ids), as_of])
-    pairs = zip(frame["days_overdue"], frame["p_alive"], strict=True)
-    return frame.assign(why=[why(overdue, alive) for overdue, alive in pairs])
+    rows = zip(
+        frame["usual_interval_days"],
+        frame["days_since_last_visit"],
+        frame["visit_count"],
+        frame["predicted_clv_12m"],
+        frame["currency"],
+        strict=True,
+    )
+    return frame.assign(why=[why(*row) for row in rows])
 
 
 def audience(path: Path, shop_ids: tuple[str, ...], segment_names: list[str]) -> pd.DataFrame:
@@ -154,10 +164,16 @@ def audience(path: Path, shop_ids: tuple[str, ...], segment_names: list[str]) ->
     return read_frame(path, AUDIENCE_SQL, [list(shop_ids), segment_names])
 
 
-def why(days_overdue: float, p_alive: float) -> str:
-    """A client's place on the at-risk list in words: METRICS.md reports churn risk with days
-    overdue, so an owner sees both how late the client is and how likely they still come."""
-    chance = f"{p_alive:.0%} likely still a client"
-    if math.isnan(days_overdue) or days_overdue <= 0:
-        return chance
-    return f"{days_overdue:.0f} days past their usual visit; {chance}"
+def _weeks(days: float) -> str:
+    weeks = round(days / 7)
+    return "1 week" if weeks == 1 else f"{weeks} weeks"
+
+
+def why(usual_days: float, since_days: float, visits: float, value: float, currency: str) -> str:
+    """A client's place on the call list in an owner's words (METRICS.md: "usually every 4
+    weeks; last came 9 weeks ago; about CAD 620 a year"), no model terms."""
+    if pd.isna(visits) or visits <= 1 or pd.isna(usual_days):
+        habit = "came once"
+    else:
+        habit = f"usually every {_weeks(usual_days)}"
+    return f"{habit}; last came {_weeks(since_days)} ago; about {currency} {value:,.0f} a year"

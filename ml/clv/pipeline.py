@@ -1,10 +1,10 @@
 """One scoring run, from completed visits to the rows of `marts.fct_customer_scores`.
 
-Scores are published only together with their check: a run needs a history at least twice the
-holdout long, so the model can first be fitted without the holdout and compared with it. A
-younger chain gets no scores rather than scores nobody could vouch for (with a few months of
-visits BG/NBD cannot tell a client who left from one who comes rarely, and often has no maximum
-likelihood at all).
+Scores are published only together with their check (`ml.clv.evaluation`): the churn classifier
+learns from the window that ends one holdout before the as-of date, so a run needs a history of
+at least two holdouts: one before that window's cutoff to fit the visit model on, one after it
+to learn and measure churn on. A younger chain gets no scores rather than scores nobody could
+vouch for.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ml.clv.evaluation import HoldoutEvaluation, evaluate_holdout
+from ml.clv.evaluation import ChurnWindow, HoldoutEvaluation, train_churn_window
 from ml.clv.models import ClientValueModels, fit_client_value
 from ml.clv.rfm import rfm_summary
 from ml.clv.scores import score_clients
@@ -38,8 +38,12 @@ class ScoringResult:
     observation_end: dt.date
     rfm: pd.DataFrame
     models: ClientValueModels
+    window: ChurnWindow
     scores: pd.DataFrame
-    holdout: HoldoutEvaluation
+
+    @property
+    def holdout(self) -> HoldoutEvaluation:
+        return self.window.evaluation
 
 
 def history_shortfall(
@@ -62,17 +66,22 @@ def run_scoring(
     observation_end: dt.date,
     settings: ScoringSettings,
 ) -> ScoringResult:
-    """Check the model on the holdout, then fit on every visit through `observation_end` and
-    score every client.
+    """Learn churn on the last labelled window and measure it there, then fit the value models on
+    every visit through `observation_end` and score every client.
 
     `visits`: customer_key, visit_date, revenue (completed appointments); `home_shop`:
-    customer_key -> home_shop_id. Raises ValueError when `history_shortfall` has a reason.
+    customer_key -> home_shop_id. Raises ValueError when `history_shortfall` has a reason, and
+    ModelNotIdentified when a model has no maximum likelihood on these visits.
     """
     shortfall = history_shortfall(visits, observation_end, settings)
     if shortfall is not None:
         raise ValueError(f"cannot score: {shortfall}")
-    holdout = evaluate_holdout(
-        visits, observation_end, holdout_days=settings.holdout_days, penalizer=settings.penalizer
+    window = train_churn_window(
+        visits,
+        home_shop,
+        observation_end,
+        holdout_days=settings.holdout_days,
+        penalizer=settings.penalizer,
     )
     rfm = rfm_summary(visits, observation_end)
     models = fit_client_value(rfm, penalizer=settings.penalizer)
@@ -80,8 +89,8 @@ def run_scoring(
         observation_end=observation_end,
         rfm=rfm,
         models=models,
-        scores=score_clients(rfm, models, home_shop, observation_end),
-        holdout=holdout,
+        window=window,
+        scores=score_clients(rfm, models, window.classifier, home_shop, observation_end),
     )
 
 
@@ -92,6 +101,7 @@ def score_rows(
     rows = rows.assign(
         customer_key=rows["customer_key"].astype(str),
         scoring_run_id=scoring_run_id,
+        as_of_date=result.observation_end,
         scored_at=scored_at,
         mlflow_run_id=mlflow_run_id,
     )

@@ -1,9 +1,5 @@
-"""Per-client scores as METRICS.md defines them (Scores; Clients for days_overdue).
-
-BG/NBD lets a client drop out only right after a visit, so a one-visit client is "alive" by
-construction (p_alive = 1) however long ago the visit was. That is why churn risk is always read
-with days_overdue, and why At-Risk takes either signal: days_overdue catches the one-visit
-clients the model cannot.
+"""Per-client scores and segments as METRICS.md defines them (Scores; Clients for days_overdue
+and overdue_ratio).
 
 predicted_clv_12m is not discounted: over one year a discount rate changes it by a few percent,
 and owners read it as "a year of this client's revenue".
@@ -16,76 +12,102 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ml.clv.models import ClientValueModels, expected_spend, expected_visits, p_alive
+from ml.clv.churn import (
+    HORIZON_DAYS,
+    ChurnClassifier,
+    churn_features,
+    days_since_last_visit,
+    usual_interval_days,
+)
+from ml.clv.models import ClientValueModels, expected_visits, p_alive
 from ml.clv.rfm import DAYS_PER_WEEK
+from ml.clv.value import predicted_value, value_range
 
+LAPSED = "Lapsed"
 AT_RISK = "At-Risk"
+LAPSED_DAYS = 365
+LAPSED_CHURN_RISK = 0.9
 AT_RISK_CHURN_RISK = 0.5
-AT_RISK_DAYS_OVERDUE = 30
-# Among clients not at risk, ranked by predicted value: the top 5%, the next 15%, the middle
-# 50%, and the bottom 30% as Developing.
+AT_RISK_OVERDUE_RATIO = 1.5
+# Among clients neither Lapsed nor At-Risk, ranked by predicted value: the top 5%, the next 15%,
+# the middle 50%, and the bottom 30% as Developing, where every new client starts.
 VALUE_TIERS = ((0.05, "Premium VIP"), (0.20, "High Value"), (0.70, "Regular"))
 DEVELOPING = "Developing"
-SEGMENTS = (*(name for _, name in VALUE_TIERS), DEVELOPING, AT_RISK)
-
-VISITS_WINDOW_DAYS = 90
-VALUE_WINDOW_DAYS = 365
+SEGMENTS = (*(name for _, name in VALUE_TIERS), DEVELOPING, AT_RISK, LAPSED)
 
 
-def days_overdue(rfm: pd.DataFrame, home_shop: pd.Series, observation_end: dt.date) -> pd.Series:
-    """Days since the last visit minus the client's usual interval (positive = overdue).
-
-    The usual interval is the client's own mean; for a one-visit client, the median of the mean
-    intervals of the clients of its home shop, or of the whole chain when the shop has no
-    returning client yet (or the client no home shop). NaN only when nobody has returned.
-    """
-    own = rfm["mean_interval_days"]
-    shop = home_shop.reindex(rfm.index)
-    shop_median = own.groupby(shop).median()
-    usual = own.fillna(shop.map(shop_median)).fillna(own.median())
-    since_last = (pd.Timestamp(observation_end) - pd.to_datetime(rfm["last_visit"])).dt.days
-    return (since_last - usual).rename("days_overdue")
-
-
-def assign_segments(churn_risk: pd.Series, overdue: pd.Series, value: pd.Series) -> pd.Series:
-    """At-Risk first; everyone else by their place in the value ranking (ties share a tier)."""
-    at_risk = (churn_risk >= AT_RISK_CHURN_RISK) | (overdue > AT_RISK_DAYS_OVERDUE)
-    ranked = value[~at_risk]
-    share_above = (ranked.rank(ascending=False, method="min") - 1) / len(ranked)
-    tiers = np.select(
-        [share_above < bound for bound, _ in VALUE_TIERS],
-        [name for _, name in VALUE_TIERS],
-        default=DEVELOPING,
+def assign_segments(
+    churn_risk: pd.Series,
+    overdue_ratio: pd.Series,
+    since_last: pd.Series,
+    value: pd.Series,
+    repeat_visits: pd.Series,
+) -> pd.Series:
+    """Lapsed first (a win-back campaign, not a call), then At-Risk (still winnable). A new
+    client (no repeat visit yet) who is neither starts as Developing: one visit does not make a
+    VIP. The returning clients are ranked into the value tiers (ties share a tier)."""
+    lapsed = (since_last > LAPSED_DAYS) | (churn_risk >= LAPSED_CHURN_RISK)
+    at_risk = ~lapsed & (
+        (overdue_ratio >= AT_RISK_OVERDUE_RATIO) | (churn_risk >= AT_RISK_CHURN_RISK)
+    )
+    new = repeat_visits.reindex(value.index) == 0
+    ranked = value[~lapsed & ~at_risk & ~new]
+    share_above = (ranked.rank(ascending=False, method="min") - 1) / max(len(ranked), 1)
+    tiers = pd.Series(
+        np.select(
+            [share_above < bound for bound, _ in VALUE_TIERS],
+            [name for _, name in VALUE_TIERS],
+            default=DEVELOPING,
+        ),
+        index=ranked.index,
     )
     segment = pd.Series(AT_RISK, index=value.index, dtype=object)
-    segment[ranked.index] = tiers
+    segment[lapsed] = LAPSED
+    segment[~lapsed & ~at_risk & new] = DEVELOPING
+    segment[tiers.index] = tiers
     return segment.rename("segment")
 
 
 def score_clients(
     rfm: pd.DataFrame,
     models: ClientValueModels,
+    churn: ChurnClassifier,
     home_shop: pd.Series,
     observation_end: dt.date,
     *,
     time_unit_days: float = DAYS_PER_WEEK,
 ) -> pd.DataFrame:
     """One row per client of `rfm` (indexed by customer_key) with the scores of METRICS.md."""
-    alive = p_alive(models.bgnbd, rfm)
-    visits_90d = expected_visits(models.bgnbd, rfm, VISITS_WINDOW_DAYS / time_unit_days)
-    visits_12m = expected_visits(models.bgnbd, rfm, VALUE_WINDOW_DAYS / time_unit_days)
+    usual = usual_interval_days(rfm, home_shop)
+    since = days_since_last_visit(rfm, observation_end)
+    features = churn_features(models.visits, rfm, usual, since, time_unit_days=time_unit_days)
+    value = predicted_value(models.visits, models.gamma_gamma, rfm, time_unit_days=time_unit_days)
+    low, high = value_range(models.visits, models.gamma_gamma, rfm, time_unit_days=time_unit_days)
     scores = pd.DataFrame(
         {
-            "p_alive": alive,
-            "expected_visits_90d": visits_90d,
-            "predicted_clv_12m": np.round(visits_12m * expected_spend(models.gamma_gamma, rfm), 2),
-            "churn_risk": 1.0 - alive,
+            "p_alive": p_alive(models.visits, rfm),
+            "expected_visits_90d": expected_visits(
+                models.visits, rfm, HORIZON_DAYS / time_unit_days
+            ),
+            "predicted_clv_12m": np.round(value, 2),
+            # percentiles of a skewed spend: for a client likely gone both can be 0
+            "predicted_clv_12m_low": np.round(low, 2),
+            "predicted_clv_12m_high": np.round(high, 2),
+            "churn_risk": churn.churn_risk(features),
+            "last_visit_date": rfm["last_visit"],
+            "usual_interval_days": usual.round(1),
         },
         index=rfm.index,
     )
-    # rounded before segmenting, so the stored value and the At-Risk rule always agree
-    scores["days_overdue"] = days_overdue(rfm, home_shop, observation_end).round(1)
+    scores["value_at_stake"] = (scores["predicted_clv_12m"] * scores["churn_risk"]).round(2)
+    # rounded before segmenting, so the stored values and the segment rules always agree
+    scores["days_overdue"] = (since - usual).round(1)
+    scores["overdue_ratio"] = (since / usual).round(3)
     scores["segment"] = assign_segments(
-        scores["churn_risk"], scores["days_overdue"], scores["predicted_clv_12m"]
+        scores["churn_risk"],
+        scores["overdue_ratio"],
+        since,
+        pd.Series(value, index=rfm.index),
+        rfm["frequency"],
     )
     return scores

@@ -9,7 +9,6 @@ from dataclasses import asdict
 
 from mlflow.entities import Metric, Param
 
-from ml.clv.models import bgnbd_log_likelihood
 from ml.clv.pipeline import ScoringResult, ScoringSettings
 from ml.clv.plots import holdout_figure
 from ml.tracking import DAGSTER_RUN_TAG, FINGERPRINT_TAG, open_experiment, tracked_run
@@ -38,7 +37,6 @@ def log_scoring_run(
         repeat = result.rfm[result.rfm["frequency"] > 0]
         metrics = {
             **result.models.params(),
-            "bgnbd_log_likelihood": bgnbd_log_likelihood(result.models.bgnbd, result.rfm),
             "clients": len(result.rfm),
             "repeat_clients": len(repeat),
             # Gamma-Gamma assumes spend per visit independent of visit frequency: should be ~0
@@ -52,6 +50,9 @@ def log_scoring_run(
             "holdout_actual_visits": result.holdout.actual_visits,
             "holdout_predicted_visits": result.holdout.predicted_visits,
             "holdout_churn_auc": result.holdout.churn_auc,
+            "holdout_overdue_ratio_auc": result.holdout.overdue_ratio_auc,
+            "holdout_model_auc": result.holdout.model_auc,
+            "holdout_calibration_max_gap": result.holdout.max_decile_gap,
         }
         now = int(time.time() * 1000)
         client.log_batch(
@@ -64,5 +65,6 @@ def log_scoring_run(
             ],
         )
         client.log_table(run_id, result.holdout.by_frequency, "holdout_by_frequency.json")
+        client.log_table(run_id, result.holdout.calibration, "holdout_calibration.json")
         client.log_figure(run_id, holdout_figure(result.holdout), "holdout.png")
     return run_id

@@ -19,6 +19,7 @@ from ml.forecast.tracking import registered_model_name
 from ml.tables import CUSTOMER_SCORES, FORECASTS
 from orchestration.defs.ml import ML_ASSETS, MlflowResource
 from orchestration.defs.ml.checks import (
+    churn_risk_holds_its_band,
     latest_forecasts_are_well_formed,
     latest_scores_are_well_formed,
 )
@@ -134,7 +135,12 @@ def build_marts(path: Path) -> None:
 
 def materialize(warehouse: Path, tracking_uri: str) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [*ML_ASSETS, latest_forecasts_are_well_formed, latest_scores_are_well_formed],
+        [
+            *ML_ASSETS,
+            latest_forecasts_are_well_formed,
+            latest_scores_are_well_formed,
+            churn_risk_holds_its_band,
+        ],
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
             "mlflow": MlflowResource(tracking_uri=tracking_uri),
@@ -199,7 +205,14 @@ def test_customer_scores_cover_every_client_with_a_visit(ml_run: MlRun) -> None:
         f"where status = 'completed' and service_date <= date '{OBSERVATION_END}'",
     )["n"].item()
     assert len(rows) == rows["customer_key"].nunique() == visited
-    assert set(rows["segment"]) == {"Premium VIP", "High Value", "Regular", "Developing", "At-Risk"}
+    assert set(rows["segment"]) == {
+        "Premium VIP",
+        "High Value",
+        "Regular",
+        "Developing",
+        "At-Risk",
+        "Lapsed",
+    }
     assert rows["mlflow_run_id"].nunique() == 1
 
 
@@ -209,6 +222,7 @@ def test_checks_ran_and_passed(ml_run: MlRun) -> None:
     assert evaluations == {
         "latest_forecasts_are_well_formed": True,
         "latest_scores_are_well_formed": True,
+        "churn_risk_holds_its_band": evaluations["churn_risk_holds_its_band"],
     }
 
 
@@ -270,12 +284,10 @@ def test_mlflow_has_the_scoring_run_with_its_holdout_check(ml_run: MlRun) -> Non
     run_id = read(warehouse, "select distinct mlflow_run_id from marts.fct_customer_scores")
     run = client.get_run(run_id["mlflow_run_id"].item())
     assert run.data.tags["dagster_run_id"] == result.run_id
-    assert {"r", "alpha", "a", "b", "gg_p", "gg_q", "gg_v", "bgnbd_log_likelihood"} <= set(
-        run.data.metrics
-    )
+    assert {"r", "alpha", "a", "b", "gg_p", "gg_q", "gg_v"} <= set(run.data.metrics)
     assert run.data.metrics["holdout_churn_auc"] > 0.6
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
-    assert {"holdout.png", "holdout_by_frequency.json"} <= artifacts
+    assert {"holdout.png", "holdout_by_frequency.json", "holdout_calibration.json"} <= artifacts
 
 
 def test_a_warehouse_too_young_to_model_still_materializes(chairside_env: Settings) -> None:

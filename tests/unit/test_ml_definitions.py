@@ -80,4 +80,5 @@ def test_both_marts_have_freshness_and_content_checks() -> None:
     assert by_asset[marts("fct_customer_scores")] == {
         "freshness_check",
         "latest_scores_are_well_formed",
+        "churn_risk_holds_its_band",
     }

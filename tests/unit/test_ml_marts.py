@@ -66,12 +66,19 @@ def scores(run_id: str, scored_at: dt.datetime) -> pd.DataFrame:
         {
             "scoring_run_id": run_id,
             "customer_key": ["c1", "c2", "c3"],
+            "as_of_date": dt.date(2026, 11, 15),
             "scored_at": scored_at,
-            "p_alive": [0.9, 0.3, 1.0],
+            "p_alive": [0.9, 0.3, 0.8],
             "expected_visits_90d": [2.0, 0.1, 1.0],
             "predicted_clv_12m": [400.0, 20.0, 150.0],
-            "churn_risk": [0.1, 0.7, 0.0],
-            "days_overdue": [-3.0, 10.0, 45.0],
+            "predicted_clv_12m_low": [100.0, 0.0, 0.0],
+            "predicted_clv_12m_high": [700.0, 60.0, 300.0],
+            "churn_risk": [0.1, 0.7, 0.2],
+            "value_at_stake": [40.0, 14.0, 30.0],
+            "last_visit_date": dt.date(2026, 10, 1),
+            "usual_interval_days": [50.0, 30.0, 30.0],
+            "days_overdue": [-5.0, 15.0, 15.0],
+            "overdue_ratio": [0.9, 1.5, 1.5],  # c3: 1.5 x their usual interval is At-Risk
             "segment": ["Premium VIP", "At-Risk", "At-Risk"],
             "mlflow_run_id": "abc",
         }
@@ -104,7 +111,7 @@ def test_score_check_fails_on_a_client_filed_against_the_at_risk_rule(tmp_path: 
     path = tmp_path / "warehouse.duckdb"
     at = dt.datetime(2026, 11, 16, 8, tzinfo=dt.UTC)
     misfiled = scores("r2", at + dt.timedelta(days=7))
-    misfiled.loc[2, "segment"] = "Regular"  # 45 days overdue is At-Risk
+    misfiled.loc[2, "segment"] = "Regular"  # overdue ratio 1.5 is At-Risk
     warehouse = WarehouseResource(path=str(path))
     with duckdb.connect(str(path)) as con:
         append_run(con, CUSTOMER_SCORES, scores("r1", at), "r1")

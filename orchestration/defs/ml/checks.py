@@ -10,7 +10,16 @@ import datetime as dt
 import dagster as dg
 
 from chairside.warehouse import read_frame
-from ml.clv.scores import AT_RISK, AT_RISK_CHURN_RISK, AT_RISK_DAYS_OVERDUE, SEGMENTS
+from ml.clv.evaluation import MAX_DECILE_GAP, MIN_CHURN_AUC
+from ml.clv.scores import (
+    AT_RISK,
+    AT_RISK_CHURN_RISK,
+    AT_RISK_OVERDUE_RATIO,
+    LAPSED,
+    LAPSED_CHURN_RISK,
+    LAPSED_DAYS,
+    SEGMENTS,
+)
 from orchestration.defs.ml.customer_scores import fct_customer_scores
 from orchestration.defs.ml.forecasts import fct_forecasts
 from orchestration.defs.resources import WarehouseResource
@@ -64,11 +73,18 @@ select
     count(*) as rows,
     count(*) - count(distinct customer_key) as duplicate_clients,
     count(*) filter (where p_alive not between 0 and 1
-                        or abs(churn_risk - (1 - p_alive)) > 1e-9) as bad_probabilities,
+                        or churn_risk not between 0 and 1) as bad_probabilities,
     count(*) filter (where segment not in ({SEGMENT_LIST})) as unknown_segments,
-    count(*) filter (where (segment = '{AT_RISK}') != (
-        churn_risk >= {AT_RISK_CHURN_RISK} or coalesce(days_overdue > {AT_RISK_DAYS_OVERDUE}, false)
-    )) as misfiled_at_risk
+    count(*) filter (where (segment = '{LAPSED}') != (
+        as_of_date - last_visit_date > {LAPSED_DAYS} or churn_risk >= {LAPSED_CHURN_RISK}
+    )) as misfiled_lapsed,
+    count(*) filter (where segment != '{LAPSED}' and (segment = '{AT_RISK}') != (
+        coalesce(overdue_ratio >= {AT_RISK_OVERDUE_RATIO}, false)
+        or churn_risk >= {AT_RISK_CHURN_RISK}
+    )) as misfiled_at_risk,
+    count(*) filter (where not (predicted_clv_12m_low <= predicted_clv_12m_high)
+                        or abs(value_at_stake - predicted_clv_12m * churn_risk) > 0.01
+    ) as bad_values
 from latest
 """
 
@@ -91,6 +107,25 @@ def latest_forecasts_are_well_formed(warehouse: WarehouseResource) -> dg.AssetCh
 
 @dg.asset_check(asset=fct_customer_scores, blocking=True)
 def latest_scores_are_well_formed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """One row per client in the latest run, probabilities in range, churn_risk = 1 - p_alive,
-    known segments, and At-Risk exactly where METRICS.md puts it."""
+    """One row per client in the latest run, probabilities in range, known segments, Lapsed and
+    At-Risk exactly where METRICS.md puts them, value at stake = value x churn risk."""
     return _result(warehouse, SCORE_PROBLEMS_SQL)
+
+
+@dg.asset_check(asset=fct_customer_scores)
+def churn_risk_holds_its_band(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    """Warns when the latest run's holdout churn AUC falls under 0.80 or under the plain overdue
+    ratio's, or a decile's predicted rate is more than 5 points off the observed one (the
+    figures the asset measured out of fold, `ml.clv.evaluation`). A run without scores passes."""
+    event = context.instance.get_latest_materialization_event(fct_customer_scores.key)
+    metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
+    if "holdout_churn_auc" not in metadata:
+        return dg.AssetCheckResult(passed=True, metadata={"scored": False})
+    auc = float(metadata["holdout_churn_auc"].value)
+    baseline = float(metadata["holdout_overdue_ratio_auc"].value)
+    gap = float(metadata["holdout_calibration_max_gap"].value)
+    return dg.AssetCheckResult(
+        passed=auc >= MIN_CHURN_AUC and auc >= baseline and gap <= MAX_DECILE_GAP,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"churn_auc": auc, "overdue_ratio_auc": baseline, "max_decile_gap": gap},
+    )

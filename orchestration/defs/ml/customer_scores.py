@@ -60,8 +60,9 @@ class ScoringConfig(dg.Config):
     group_name="ml",
     deps=[APPOINTMENTS_KEY, DIM_CUSTOMER_KEY, DIM_SHOP_KEY],
     kinds={"python", "duckdb", "mlflow"},
-    description="Per client and scoring run: p_alive, expected visits, 12-month value (BG/NBD "
-    "x Gamma-Gamma), churn risk, days overdue and segment.",
+    description="Per client and scoring run: p_alive, expected visits, 12-month value with an "
+    "80% range (modified BG/NBD x Gamma-Gamma), churn risk (90 days), value at stake, days "
+    "overdue, overdue ratio and segment.",
 )
 def fct_customer_scores(
     context: dg.AssetExecutionContext,
@@ -111,6 +112,8 @@ def fct_customer_scores(
             "rows": written,
             "observation_end": observation_end.isoformat(),
             "holdout_churn_auc": result.holdout.churn_auc,
+            "holdout_overdue_ratio_auc": result.holdout.overdue_ratio_auc,
+            "holdout_calibration_max_gap": result.holdout.max_decile_gap,
             "holdout_visits_actual": result.holdout.actual_visits,
             "holdout_visits_predicted": result.holdout.predicted_visits,
             **{f"segment {name}": int(count) for name, count in segments.items()},
