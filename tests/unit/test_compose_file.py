@@ -17,7 +17,7 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict] = COMPOSE["services"]
 CODE_DIRS = ("chairside", "ingestion", "orchestration")
 # Read only by the Kafka crash tests, to pause ingestion at a fault point; never deployed.
-TEST_ONLY = {"CHAIRSIDE_KAFKA_FAULT_PAUSE"}
+TEST_ONLY = {"CHAIRSIDE_KAFKA_FAULT_PAUSE", "CHAIRSIDE_KAFKA_FAULT_RESUME"}
 # Official images: Docker Official Images (no namespace) and the Apache Kafka project's own.
 OFFICIAL = re.compile(r"^(?:[a-z0-9-]+|apache/kafka):(?P<tag>[\w.-]+)$")
 UIS = {"dagster-webserver", "mlflow", "apps"}

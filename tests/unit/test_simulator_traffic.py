@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from chairside.simulator.traffic import Activity, Traffic
 from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
+from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Event, validate
 
 
@@ -21,12 +22,14 @@ class SteppingClock:
 
 
 def test_every_activity_writes_valid_events_and_rows() -> None:
-    traffic = Traffic(shops=2, rng=random.Random(3), clock=SteppingClock())
+    clock = SteppingClock()
+    traffic = Traffic(shops=2, rng=random.Random(3), clock=clock)
     outcomes = [traffic.next_outcome() for _ in range(600)]
+    bounds = Bounds.at(clock.now)  # ingested once all of it has happened
 
     assert set(Counter(o.activity for o in outcomes)) == set(Activity)
     events = [event for outcome in outcomes for event in outcome.events]
-    results = [validate(event.topic, event.value) for event in events]
+    results = [validate(event.topic, event.value, bounds) for event in events]
     invalid = [r for r in results if not isinstance(r, Event)]
     assert invalid == []
     types = Counter(event.event_type for event in events)
@@ -41,11 +44,12 @@ def test_every_activity_writes_valid_events_and_rows() -> None:
 
 
 def test_completions_only_close_appointments_that_were_booked() -> None:
-    traffic = Traffic(shops=1, rng=random.Random(5), clock=SteppingClock())
+    clock = SteppingClock()
+    traffic = Traffic(shops=1, rng=random.Random(5), clock=clock)
     booked: set[str] = set()
     for _ in range(400):
         for event in traffic.next_outcome().events:
-            result = validate(event.topic, event.value)
+            result = validate(event.topic, event.value, Bounds.at(clock.now))
             assert isinstance(result, Event)
             if event.event_type == "appointment.booked":
                 booked.add(event.key)
