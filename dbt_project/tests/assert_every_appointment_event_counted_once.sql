@@ -1,7 +1,8 @@
--- Every appointment event of the raw stream is counted in exactly one appointment.
+-- Every appointment event of the raw stream known on the as-of date is counted in exactly one
+-- appointment.
 with events as (
     select appointment_id, count(*) as events
-    from {{ ref('stg_kafka__appointment_events') }}
+    from {{ known_as_of(ref('stg_kafka__appointment_events')) }}
     group by appointment_id
 ),
 

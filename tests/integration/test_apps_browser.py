@@ -224,16 +224,18 @@ def test_the_overview_answers_for_the_date_in_its_address(
     """The server runs on the wall clock (no CHAIRSIDE_AS_OF): any day after the demo, its
     last complete week; `?as_of=` pins a Monday of the demo, and the page says which."""
     page = open_app(browser, server, "overview")
-    expect(page.get_by_text("Week of 9 Nov 2026")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Week of 9 Nov 2026")).to_be_visible(timeout=60_000)
     page.close()
 
     page = open_app(browser, server, "overview", "&as_of=2026-11-02")
-    expect(page.get_by_text("Week of 26 Oct 2026")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Week of 26 Oct 2026")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Answering as of Mon 2 Nov 2026 (pinned)")).to_be_visible()
     page.close()
 
     page = open_app(browser, server, "overview", "&as_of=2024-11-12")  # the partial first week
-    expect(page.get_by_text("No complete week in the chosen range")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("No complete week in the chosen range").first).to_be_visible(
+        timeout=60_000
+    )
     assert "-100%" not in page.locator("body").inner_text()
     assert server.errors == []
     page.close()

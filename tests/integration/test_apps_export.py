@@ -1,7 +1,6 @@
 """Every app runs to the end on the demo warehouse: `marimo export html` without error output,
 with its sections and charts; and without the ML marts, the apps that use them say so."""
 
-import datetime as dt
 import importlib.util
 import os
 import subprocess
@@ -64,7 +63,7 @@ def exported(
     """app -> (html, stdout + stderr, return code), all seven exported side by side."""
     root = tmp_path_factory.mktemp("export")
     warehouse = copy_demo(demo_build, root)
-    add_ml_marts(warehouse, reported_week(warehouse, dt.datetime.now(dt.UTC)))
+    add_ml_marts(warehouse, reported_week(warehouse))
     with ThreadPoolExecutor(max_workers=len(APPS)) as pool:
         runs = {app: pool.submit(export, app, warehouse, root / f"{app}.html") for app in APPS}
     results = {}

@@ -12,6 +12,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -21,6 +22,9 @@ from chairside.analytics.kpis import week_in_context
 from chairside.clock import Clock
 from chairside.snapshot.content import build_snapshot
 from chairside.snapshot.render import render_html
+from orchestration.defs.ml.customer_scores import fct_customer_scores
+from orchestration.defs.ml.resources import MlflowResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 from tests.integration.conftest import CHAIRSIDE, DEMO_END, DemoBuild, isolated_environment
 
 pytestmark = pytest.mark.integration
@@ -28,6 +32,7 @@ pytestmark = pytest.mark.integration
 END = dt.date.fromisoformat(DEMO_END)  # a Sunday: the demo's last week is complete
 LAST_WEEK = END - dt.timedelta(days=6)
 NOV_2 = dt.date(2026, 11, 2)
+DAY = dt.timedelta(days=1)
 
 
 @pytest.mark.parametrize("days_later", [40, 400])
@@ -60,35 +65,27 @@ def test_long_after_the_data_ends_the_apps_and_snapshot_show_its_last_complete_w
 def test_scoring_long_after_the_data_ends_scores_every_client_as_of_then(
     demo_build: DemoBuild, tmp_path: Path, days_later: int
 ) -> None:
-    data = tmp_path / "data"
-    demo_build.copy_warehouse(data)
+    warehouse = demo_build.copy_warehouse(tmp_path)
     as_of = END + dt.timedelta(days=days_later)
-    env = isolated_environment(data.resolve())
-    completed = subprocess.run(
-        [
-            str(CHAIRSIDE.with_name("dagster")),
-            "asset",
-            "materialize",
-            "-m",
-            "orchestration.definitions",
-            "--select",
-            "marts/fct_customer_scores",
-            "--config-json",
-            f'{{"resources": {{"clock": {{"config": {{"as_of": "{as_of}"}}}}}}}}',
-        ],
-        cwd=Path(__file__).parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result = dg.materialize(
+        [fct_customer_scores],
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "mlflow": MlflowResource(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}"),
+            "clock": ClockResource(as_of=as_of.isoformat()),
+        },
     )
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        scored, clients = con.execute(
-            "select count(distinct customer_key), count(*) from marts.fct_customer_scores"
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("marts__fct_customer_scores")
+    assert materialization.metadata["observation_end"].value == (as_of - DAY).isoformat()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        scored, rows = con.execute(
+            "select count(distinct customer_key), count(*) from marts.fct_customer_scores "
+            "where scoring_run_id = ?",
+            [result.run_id],
         ).fetchone()
         known = con.execute("select count(*) from marts.dim_customer where is_client").fetchone()[0]
-    assert scored == clients == known
+    assert scored == rows == known
 
 
 def _known_before(path: Path, day: dt.date) -> None:
@@ -139,7 +136,9 @@ from marts.dim_customer order by customer_key
 """
 SCORES = """
 select * exclude (scoring_run_id, scored_at, mlflow_run_id)
-from marts.fct_customer_scores order by customer_key
+from marts.fct_customer_scores
+where scored_at = (select max(scored_at) from marts.fct_customer_scores)
+order by customer_key
 """
 
 

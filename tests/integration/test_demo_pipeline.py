@@ -84,7 +84,7 @@ def test_every_file_of_the_inbox_reconciles(demo_build: DemoBuild) -> None:
 
 def test_every_check_of_the_run_passed(demo_build: DemoBuild) -> None:
     instance = demo_build.instance
-    (run,) = instance.get_runs(limit=1)
+    (run,) = instance.get_runs(filters=dg.RunsFilter(job_name="chairside_pipeline"), limit=1)
     assert run.status == dg.DagsterRunStatus.SUCCESS
     evaluations = [
         record.dagster_event.asset_check_evaluation_data
@@ -97,6 +97,23 @@ def test_every_check_of_the_run_passed(demo_build: DemoBuild) -> None:
     assert any(name.startswith("unique_") for name in names)  # dbt tests
     assert len(evaluations) > 100
     assert [e.check_name for e in evaluations if not e.passed] == []
+
+
+def test_the_demo_ends_with_this_week_s_owner_snapshot_for_every_shop(
+    demo_build: DemoBuild,
+) -> None:
+    """Run as of the day after its last day (Mon 16 Nov), the demo reports the week that ended
+    the evening before, for every shop, and says where the files are."""
+    with duckdb.connect(str(demo_build.settings.duckdb_path), read_only=True) as con:
+        shops = [
+            shop_id for (shop_id,) in con.execute("select shop_id from marts.dim_shop").fetchall()
+        ]
+    assert len(shops) == 3
+    for shop_id in shops:
+        path = demo_build.settings.reports_dir / shop_id / "owner-snapshot-2026-11-09.html"
+        assert path.exists(), demo_build.output[-2000:]
+        assert "As of Mon 16 Nov 2026." in path.read_text(encoding="utf-8")
+        assert str(path) in demo_build.output
 
 
 def test_forecasts_and_scores_are_in_the_marts_and_mlflow(demo_build: DemoBuild) -> None:

@@ -313,6 +313,7 @@ def test_a_warehouse_too_young_to_model_still_materializes(chairside_env: Settin
                 {
                     "shop_id": "water-st",
                     "week_start": weeks.date,
+                    "is_complete": True,
                     "appointments_completed": rng.integers(50, 90, 13),
                     "revenue_total": 3000.0,
                 }
