@@ -46,7 +46,13 @@ class SmtpSettings:
     username: str | None
     password: str | None
     sender: str
-    starttls: bool
+    # "starttls" (upgrade on the submission port), "ssl" (TLS from the first byte, port 465) or
+    # "plain" (no TLS: the password crosses the network readable, so only when asked for by name)
+    security: str = "starttls"
+
+    def __post_init__(self) -> None:
+        if self.security not in SMTP_SECURITY:
+            raise ValueError(f"SMTP security must be one of {SMTP_SECURITY}, got {self.security!r}")
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,32 @@ def _flag(value: str) -> bool:
     if lowered in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError(f"expected a boolean (true/false), got {value!r}")
+
+
+SMTP_SECURITY = ("starttls", "ssl", "plain")
+
+
+def _smtp_security(env: Mapping[str, str]) -> str:
+    """CHAIRSIDE_SMTP_SECURITY, else the older CHAIRSIDE_SMTP_STARTTLS (unset or empty is
+    starttls). Logging in without TLS sends the password in clear, so it takes
+    CHAIRSIDE_SMTP_SECURITY=plain by name; STARTTLS=false still sends to a relay without login."""
+    named = env.get("CHAIRSIDE_SMTP_SECURITY", "").strip().lower()
+    if named:
+        if named not in SMTP_SECURITY:
+            raise ValueError(
+                f"CHAIRSIDE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {named!r}"
+            )
+        return named
+    legacy = env.get("CHAIRSIDE_SMTP_STARTTLS", "").strip()
+    if not legacy or _flag(legacy):
+        return "starttls"
+    if env.get("CHAIRSIDE_SMTP_USERNAME"):
+        raise ValueError(
+            "CHAIRSIDE_SMTP_STARTTLS=false with CHAIRSIDE_SMTP_USERNAME would send the SMTP "
+            "password in clear text; set CHAIRSIDE_SMTP_SECURITY=starttls or ssl, or "
+            "CHAIRSIDE_SMTP_SECURITY=plain to allow it"
+        )
+    return "plain"
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -186,13 +218,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     smtp = None
     if env.get("CHAIRSIDE_SMTP_HOST"):
+        security = _smtp_security(env)
         smtp = SmtpSettings(
             host=env["CHAIRSIDE_SMTP_HOST"],
-            port=_int(env, "CHAIRSIDE_SMTP_PORT", 587),
+            port=_int(env, "CHAIRSIDE_SMTP_PORT", 465 if security == "ssl" else 587),
             username=env.get("CHAIRSIDE_SMTP_USERNAME") or None,
             password=env.get("CHAIRSIDE_SMTP_PASSWORD") or None,
             sender=env.get("CHAIRSIDE_SMTP_FROM") or "chairside@localhost",
-            starttls=_flag(env.get("CHAIRSIDE_SMTP_STARTTLS", "true")),
+            security=security,
         )
 
     mlflow_default = f"sqlite:///{(data_dir / 'mlflow' / 'mlflow.db').as_posix()}"

@@ -9,7 +9,8 @@ pipeline builds.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,26 @@ import pandas as pd
 
 class WarehouseUnavailable(RuntimeError):
     """The warehouse cannot be read now; the message is fit to show to a user."""
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Everything in the block commits together, or nothing does.
+
+    When the block (or the commit) fails, the rollback can fail too: after a full disk DuckDB
+    invalidates the database and a rollback only says so. The error raised is then still the
+    one that happened ("No space left on device"), with the rollback's failure as a note, never
+    the other way round."""
+    con.begin()
+    try:
+        yield con
+        con.commit()
+    except BaseException as error:
+        try:
+            con.rollback()
+        except duckdb.Error as failed:
+            error.add_note(f"The rollback after it failed as well: {failed}")
+        raise
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -42,7 +63,13 @@ def read_frame(
         try:
             with duckdb.connect(str(path), read_only=True) as con:
                 return con.execute(sql, list(params or [])).df()
-        except duckdb.IOException as error:  # a writer holds the file lock
+        except duckdb.IOException as error:
+            if not _locked(error):
+                raise WarehouseUnavailable(
+                    f"The warehouse at {path} cannot be read: it is damaged (cut short, or "
+                    f"not a DuckDB database). Rebuild it (`make demo` or `chairside run`) or "
+                    f"restore it from a backup. DuckDB said: {error}"
+                ) from error
             if attempt == attempts - 1:
                 raise WarehouseUnavailable(
                     f"The warehouse at {path} is busy being rebuilt; try again in a moment."
@@ -53,3 +80,8 @@ def read_frame(
                 f"The warehouse at {path} does not have this table yet: {error}"
             ) from error
     raise AssertionError("unreachable")
+
+
+def _locked(error: duckdb.IOException) -> bool:
+    """A writer holds the file: worth waiting for, unlike a file DuckDB cannot read at all."""
+    return "Could not set lock" in str(error) or "Conflicting lock" in str(error)

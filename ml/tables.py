@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from chairside.warehouse import transaction
+
 
 @dataclass(frozen=True)
 class RunTable:
@@ -83,8 +85,7 @@ def append_run(
     The table is created even for a run without rows, so readers find it from the first run.
     """
     columns = ", ".join(table.columns)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"create schema if not exists {table.name.split('.')[0]}")
         con.execute(table.ddl)
         con.execute(f"delete from {table.name} where {table.run_id_column} = ?", [run_id])
@@ -92,8 +93,4 @@ def append_run(
             con.register("run_rows", rows[list(table.columns)])
             con.execute(f"insert into {table.name} ({columns}) select {columns} from run_rows")
             con.unregister("run_rows")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
     return len(rows)

@@ -8,7 +8,7 @@ app = marimo.App(width="medium", app_title="Chairside · Clients")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, clients, ui
+    from chairside.analytics import charts, clients, safe_csv, ui
     from chairside.analytics.catalog import CUSTOMER_SCORES, load_catalog
     from chairside.analytics.kpis import weekly_kpis
     from chairside.settings import load_settings
@@ -20,6 +20,7 @@ def _():
         clients,
         load_catalog,
         mo,
+        safe_csv,
         ui,
         warehouse,
         weekly_kpis,
@@ -171,7 +172,7 @@ def _(clients, mo):
 
 
 @app.cell
-def _(audience_choice, clients, filters, mo, ui, warehouse):
+def _(audience_choice, clients, filters, mo, safe_csv, ui, warehouse):
     _audience = ui.guard(
         lambda: clients.audience(warehouse, filters.shop_ids, audience_choice.value)
     )
@@ -179,7 +180,7 @@ def _(audience_choice, clients, filters, mo, ui, warehouse):
         [
             mo.md(f"**{len(_audience):,}** clients"),
             mo.download(
-                data=_audience.to_csv(index=False).encode(),
+                data=safe_csv.to_csv(_audience),
                 filename="campaign-audience.csv",
                 mimetype="text/csv",
                 label="Download CSV",

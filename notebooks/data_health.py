@@ -98,5 +98,28 @@ def _(filters, health, mo, ui, warehouse):
     return
 
 
+@app.cell
+def _(health, mo, ui, warehouse):
+    _held = ui.guard(lambda: health.held(warehouse))
+    _intro = mo.md(
+        "## Held events\n"
+        "Valid events the marts leave out until they can be placed: their shop is in no shops "
+        "file yet, or their appointment's booking has not arrived. Each enters the marts by "
+        "itself on the next build after its shop or booking does (chain-wide, as of now)."
+    )
+    if _held is None:
+        _body = [mo.md("*Not built yet.*")]
+    elif _held.counts.empty:
+        _body = [mo.callout(mo.md("No event is held."), kind="success")]
+    else:
+        _body = [
+            ui.table(_held.counts, held_since=ui.utc_time),
+            mo.md("Oldest, with their reasons:"),
+            ui.table(_held.oldest, first_seen=ui.utc_time),
+        ]
+    mo.vstack([_intro, *_body])
+    return
+
+
 if __name__ == "__main__":
     app.run()

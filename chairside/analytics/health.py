@@ -1,4 +1,5 @@
-"""The Data health app's queries: how fresh each source is, and what was set aside on the way in.
+"""The Data health app's queries: how fresh each source is, what was set aside on the way in,
+and which valid events the marts hold back until their shop or their booking arrives.
 
 Freshness is per source for the picked shops where the source records a shop (Kafka, Cassandra);
 inbox files, dead letters and quarantined rows are chain-wide (a message that failed to parse has
@@ -24,6 +25,7 @@ STALE_AFTER = dt.timedelta(hours=26)
 DEAD_LETTERS = "raw_kafka.dead_letters"
 QUARANTINE = "ops.inbox_quarantine"
 INBOX_FILES = "ops.inbox_files"
+HELD = "intermediate.int_events__held"
 
 
 @dataclass(frozen=True)
@@ -157,4 +159,38 @@ def set_aside(path: Path, filters: Filters, latest: int = 20) -> SetAside:
         quarantine_counts=read(QUARANTINE, QUARANTINE_COUNTS_SQL, days),
         latest_quarantine=read(QUARANTINE, LATEST_QUARANTINE_SQL, [*days, latest]),
         rejected_files=read(INBOX_FILES, REJECTED_FILES_SQL, days),
+    )
+
+
+HELD_COUNTS_SQL = f"""
+select source, shop_id, count(*) as events, min(first_seen) as held_since
+from {HELD}
+group by all
+order by held_since, source, shop_id
+"""
+
+HELD_EVENTS_SQL = f"""
+select first_seen, source, shop_id, entity_id, event_id, reason
+from {HELD}
+order by first_seen, source, entity_id, event_id
+limit $1
+"""
+
+
+@dataclass(frozen=True)
+class Held:
+    """Events held now (whatever the date range: they are waiting, not past), per source and
+    shop, and the oldest of them with their reasons."""
+
+    counts: pd.DataFrame
+    oldest: pd.DataFrame
+
+
+def held(path: Path, oldest: int = 50) -> Held | None:
+    """None before the warehouse has been built with the held-records model."""
+    if HELD not in existing_tables(path, [HELD]):
+        return None
+    return Held(
+        counts=read_frame(path, HELD_COUNTS_SQL),
+        oldest=read_frame(path, HELD_EVENTS_SQL, [oldest]),
     )

@@ -118,10 +118,14 @@ def utc_time(value: pd.Timestamp) -> str:
 
 
 def table(frame: pd.DataFrame, *, page_size: int = 10, **formats: object) -> mo.ui.table:
-    """A read-only table: no selection, no column statistics, `formats` per column."""
+    """A read-only table: no selection, no column statistics, `formats` per column.
+
+    No download button: marimo's writes the raw cells, so a client's name typed as a formula
+    would run in the owner's spreadsheet. Downloads go through `safe_csv` (the campaign list)."""
     return mo.ui.table(
         frame,
         selection=None,
+        show_download=False,
         page_size=page_size,
         show_column_summaries=False,
         show_data_types=False,

@@ -14,6 +14,8 @@ import datetime as dt
 
 import duckdb
 
+from chairside.warehouse import transaction
+
 _EVENT_TABLES = ("raw_kafka.appointments", "raw_kafka.calls", "raw_kafka.customers")
 # Columns that record when the pipeline stored a row; source times (occurred_at, a CRM's
 # updated_at) are data and never move.
@@ -29,13 +31,8 @@ def backdate_loads(con: duckdb.DuckDBPyConnection, files_by: dt.timedelta) -> No
         "where table_schema in ? and column_name in ? order by all",
         [list(_LOADED_SCHEMAS), list(_LOAD_TIME_COLUMNS)],
     ).fetchall()
-    con.begin()
-    try:
+    with transaction(con):
         for table in _EVENT_TABLES:
             con.execute(f"update {table} set ingested_at = occurred_at")
         for schema, table, column in columns:
             con.execute(f'update "{schema}"."{table}" set "{column}" = "{column}" - ?', [files_by])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise

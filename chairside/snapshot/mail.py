@@ -1,4 +1,5 @@
-"""The snapshot as an email, and its delivery over SMTP (STARTTLS and login from the settings).
+"""The snapshot as an email, and its delivery over SMTP (STARTTLS, TLS or, asked for by name,
+plain text, and login from the settings).
 
 The body is multipart/alternative (plain text, then the HTML with its inline SVG charts); the
 HTML file is attached as well, because some mail clients strip inline SVG and the attachment
@@ -73,8 +74,15 @@ def send(
 
 
 def _deliver(message: EmailMessage, smtp: SmtpSettings, timeout: float) -> None:
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as client:
-        if smtp.starttls:
+    if smtp.security == "ssl":
+        client = smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=timeout)
+    with client:
+        if smtp.security == "starttls":
+            # a server without STARTTLS raises here, before any credential is sent
             client.starttls(context=ssl.create_default_context())
         if smtp.username:
             client.login(smtp.username, smtp.password or "")

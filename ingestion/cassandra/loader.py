@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 from cassandra.cluster import Session
 
+from chairside.warehouse import transaction
 from ingestion.cassandra import mapping, reader, store, watermarks
 
 
@@ -46,7 +47,7 @@ def load_customers(
     for shop_id in shops:
         watermark = previous.get(shop_id)
         newest = watermark
-        with store.transaction(con):
+        with transaction(con):
             for page in reader.customer_pages(session, shop_id, fetch_size):
                 records = [mapping.customer_record(row, now) for row in page]
                 changed = [r for r in records if watermarks.changed_since(r, watermark)]
@@ -74,7 +75,7 @@ def load_inquiries(
     plan = watermarks.partitions_to_read(keys, previous)
     load = TableLoad(store.INQUIRIES, shops=len(plan))
     for shop_id, days in plan.items():
-        with store.transaction(con):
+        with transaction(con):
             batch: list[mapping.RawRecord] = []
             for day in days:
                 for page in reader.inquiry_pages(session, shop_id, day, fetch_size):

@@ -9,8 +9,7 @@ reads the same rows again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
@@ -75,17 +74,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables (empty) and the watermarks; dbt staging reads the tables whether
     or not a cluster is configured."""
     con.execute(DDL)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.begin()
-    try:
-        yield
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[RawRecord]) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from chairside.settings import load_settings
+from chairside.warehouse import transaction
 from ingestion.inbox import store
 from ingestion.inbox.files import content_id, display_name, inbox_files
 from ingestion.inbox.kinds import KINDS, Kind, ParseContext, kind_of
@@ -216,15 +217,10 @@ def load_file(
         result.status = "deferred"
         result.message = f"{name}: waits for a shops file, no shop is known yet"
         return result
-    con.begin()
-    try:
+    with transaction(con):
         if kind is not None and parsed is not None:
             _fill(con, result, kind, parsed)
         _record(con, result, len(content), dt.datetime.now(dt.UTC))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return result
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from chairside.warehouse import transaction
 from ingestion.inbox.kinds import KINDS, SHOP_REF, Kind
 
 PROVENANCE = (
@@ -98,15 +99,10 @@ def _rekey_inbox_files(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchone()
     if not keyed_by_content:
         return
-    con.begin()
-    try:
+    with transaction(con):
         con.execute("alter table ops.inbox_files rename to inbox_files_keyed_by_content")
         con.execute(INBOX_FILES_DDL)
         con.execute(
             "insert into ops.inbox_files by name select * from ops.inbox_files_keyed_by_content"
         )
         con.execute("drop table ops.inbox_files_keyed_by_content")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise

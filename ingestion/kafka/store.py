@@ -33,6 +33,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chairside.warehouse import transaction
 from ingestion.kafka.client import Deliveries
 from ingestion.kafka.envelope import Event, Invalid
 from ingestion.kafka.topics import TOPICS, Topic
@@ -256,14 +257,9 @@ def forget_broker(con: duckdb.DuckDBPyConnection) -> None:
     (identified by topic, partition and offset). For a fresh broker whose offsets restart at
     zero, the demo's local one: the next run reads each topic from its start, events already
     loaded are skipped by event_id, and new dead letters cannot collide with old coordinates."""
-    con.begin()
-    try:
+    with transaction(con):
         con.execute("delete from ops.kafka_offsets")
         con.execute("delete from raw_kafka.dead_letters")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def dead_letter_reasons(
@@ -290,17 +286,12 @@ def write_chunk(
     `before_commit` runs inside the open transaction, just before COMMIT: the consumer passes
     its fault-injection checkpoint there so a crash test can stop the process at that point.
     """
-    con.begin()
-    try:
+    with transaction(con):
         loaded, conflicts = _insert_events(con, chunk)
         dead_lettered = _insert_dead_letters(con, chunk, conflicts)
         _advance_offsets(con, group, chunk)
         if before_commit is not None:
             before_commit()
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return Written(loaded, dead_lettered, chunk.consumed - loaded - dead_lettered)
 
 

@@ -24,7 +24,12 @@ APPS = {
     "clients": ["90-day retention by cohort", "Segments", "At risk: who to call", "Download CSV"],
     "services": ["Popularity", "Revenue mix"],
     "forecasts": ["Champion models", "The next 12 weeks", "Forecast against what happened"],
-    "data_health": ["Freshness", "Quarantined spreadsheet rows", "Kafka dead letters"],
+    "data_health": [
+        "Freshness",
+        "Quarantined spreadsheet rows",
+        "Kafka dead letters",
+        "Held events",
+    ],
 }
 # what an app shows instead of a section (chairside.warehouse, catalog, ui), and a failed cell
 NOTICES = (

@@ -58,3 +58,31 @@ def test_env_example_documents_every_variable_the_settings_read() -> None:
     }
     missing = sorted(name for name in read if name not in documented)
     assert not missing, f".env.example lacks {missing}"
+
+
+SMTP = {"CHAIRSIDE_SMTP_HOST": "mail.example.com", "CHAIRSIDE_SMTP_USERNAME": "owner"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "security", "port"),
+    [
+        ({}, "starttls", 587),
+        ({"CHAIRSIDE_SMTP_STARTTLS": ""}, "starttls", 587),  # empty is unset, never clear text
+        ({"CHAIRSIDE_SMTP_STARTTLS": "true"}, "starttls", 587),
+        ({"CHAIRSIDE_SMTP_SECURITY": "ssl"}, "ssl", 465),
+        ({"CHAIRSIDE_SMTP_SECURITY": "PLAIN", "CHAIRSIDE_SMTP_STARTTLS": "true"}, "plain", 587),
+        ({"CHAIRSIDE_SMTP_SECURITY": "ssl", "CHAIRSIDE_SMTP_PORT": "2465"}, "ssl", 2465),
+    ],
+)
+def test_smtp_security_defaults_to_starttls(extra: dict, security: str, port: int) -> None:
+    smtp = load_settings({**SMTP, **extra}).smtp
+    assert smtp is not None and (smtp.security, smtp.port) == (security, port)
+
+
+def test_a_login_in_clear_text_must_be_asked_for_by_name() -> None:
+    with pytest.raises(ValueError, match="CHAIRSIDE_SMTP_SECURITY=plain"):
+        load_settings({**SMTP, "CHAIRSIDE_SMTP_STARTTLS": "false"})
+    relay = load_settings({"CHAIRSIDE_SMTP_HOST": "relay", "CHAIRSIDE_SMTP_STARTTLS": "false"})
+    assert relay.smtp is not None and relay.smtp.security == "plain"  # no login, nothing to leak
+    with pytest.raises(ValueError, match="starttls, ssl, plain"):
+        load_settings({**SMTP, "CHAIRSIDE_SMTP_SECURITY": "none"})

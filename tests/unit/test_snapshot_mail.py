@@ -39,7 +39,7 @@ def closed_port() -> int:
 
 
 def test_a_refused_connection_is_retried_with_growing_waits_then_reported() -> None:
-    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", False)
+    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", "plain")
     waits: list[float] = []
     with pytest.raises(mail.NotSent, match="after 3 attempts: ConnectionRefusedError") as failed:
         mail.send(message(), smtp, attempts=3, first_wait=1.5, sleep=waits.append)
@@ -66,6 +66,44 @@ def test_only_failures_that_may_pass_are_retried(error: Exception, worth_retryin
 
 
 def test_at_least_one_attempt() -> None:
-    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", False)
+    smtp = SmtpSettings("127.0.0.1", closed_port(), None, None, "c@example.com", "plain")
     with pytest.raises(ValueError, match="at least 1"):
         mail.send(message(), smtp, attempts=0)
+
+
+class Accepting:
+    """aiosmtpd handler that takes every message."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's)
+        return "250 OK"
+
+
+def test_a_server_without_tls_never_sees_the_password() -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    logins: list[object] = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        logins.append(auth_data)
+        return AuthResult(success=True)
+
+    port = closed_port()
+    controller = Controller(
+        Accepting(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticate,
+        auth_require_tls=False,  # a server that would take a password in clear
+    )
+    controller.start()
+    try:
+        smtp = SmtpSettings("127.0.0.1", port, "owner", "secret", "c@example.com", "starttls")
+        with pytest.raises(mail.NotSent, match="STARTTLS"):
+            mail.send(message(), smtp, attempts=1)
+        assert logins == []
+        plain = SmtpSettings("127.0.0.1", port, "owner", "secret", "c@example.com", "plain")
+        mail.send(message(), plain, attempts=1)  # asked for by name: it logs in
+        assert len(logins) == 1
+    finally:
+        controller.stop()

@@ -1,4 +1,6 @@
--- Inquiries from every source on one timeline, before identity resolution.
+-- Inquiries from every source on one timeline, before identity resolution. The front-desk form
+-- writes an inquiry both to the CRM and to the topic under one `inquiry_id`: it counts once, as
+-- the CRM's row (the CRM's rows were here first, so their keys in fct_inquiries stay put).
 with inbox as (
     select
         'inbox' as source,
@@ -33,6 +35,30 @@ cassandra as (
     from {{ known_as_of(ref('stg_cassandra__inquiries'), at='inquired_at') }}
 ),
 
+kafka as (
+    -- a re-sent inquiry is one inquiry: its latest version
+    select
+        'kafka' as source,
+        inquiry_id as source_inquiry_id,
+        shop_id,
+        inquired_at,
+        customer_name,
+        phone_raw,
+        phone_e164,
+        email,
+        age,
+        normalize_gender(gender) as gender,
+        message,
+        channel
+    from {{ known_as_of(ref('stg_kafka__inquiry_events'), at='inquired_at') }}
+    where lower(inquiry_id) not in (
+        select lower(cast(source_inquiry_id as varchar)) from cassandra
+    )
+    qualify row_number() over (
+        partition by inquiry_id order by occurred_at desc, kafka_partition, kafka_offset desc
+    ) = 1
+),
+
 shops as (
     select shop_id, time_zone from {{ ref('stg_inbox__shops') }}
 ),
@@ -41,6 +67,8 @@ unioned as (
     select * from inbox
     union all
     select * from cassandra
+    union all
+    select * from kafka
 ),
 
 final as (

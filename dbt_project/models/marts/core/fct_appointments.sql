@@ -11,6 +11,8 @@
 --     resolution moved a customer_id to another customer_key): the old and the new client;
 --   * every appointment of a shop whose settings (time zone) were loaded since, and all of them
 --     when a legacy customer list arrived (it can move anyone's first visit).
+-- Held appointments (no booking yet, or a shop in no shops file: int_events__held) stay out
+-- until the booking or the shop arrives; both are in the list above.
 -- depends_on: {{ ref('stg_inbox__shops') }}
 {{
     config(
@@ -77,10 +79,15 @@ reloaded_shops as (
 {% endif %}
 
 lifecycle as (
+    -- an appointment whose booking has not arrived is held (int_events__held), and so is one of
+    -- a shop no shops file names (the join to dim_shop below): the booking is a new event and the
+    -- shop a reloaded shop, so either brings the appointment in here by itself
     select *
     from {{ ref('int_appointments__lifecycle') }}
+    where has_booking_event
     {% if is_incremental() %}
-        where appointment_id in (select appointment_id from changed)
+        and (
+            appointment_id in (select appointment_id from changed)
             or customer_id in (
                 select customer_id from identity
                 where customer_key in (select customer_key from affected_clients)
@@ -90,6 +97,7 @@ lifecycle as (
                 where customer_key in (select customer_key from affected_clients)
             )
             or shop_id in (select shop_id from reloaded_shops)
+        )
     {% endif %}
 ),
 

@@ -3,7 +3,8 @@
 --
 -- Incremental: a build recomputes the calls with an event staged since the previous build,
 -- the calls whose number now belongs to another client (identity resolution joined or split
--- records), and every call of a shop whose settings (time zone, hours) were loaded since.
+-- records), and every call of a shop whose settings (time zone, hours) were loaded since. A
+-- call of a shop in no shops file is held (int_events__held) and enters when the shop is loaded.
 -- depends_on: {{ ref('stg_inbox__shops') }}
 {{
     config(
@@ -36,8 +37,9 @@ affected_calls as (
     left join phones on phones.phone_e164 = built.from_number_e164
     where built.customer_key is distinct from phones.customer_key
     union
-    select built.call_id
-    from {{ this }} as built
+    -- every call of a shop loaded since, those held while it was in no shops file included
+    select events.call_id
+    from {{ ref('stg_kafka__call_events') }} as events
     inner join {{ ref('stg_inbox__shops') }} as shops using (shop_id)
     -- files load apart from events: compared with when this model last changed a row
     where shops.loaded_at > {{ incremental_watermark('changed_at') }}

@@ -1,5 +1,5 @@
--- One row per inquiry from every source (inbox front-desk logs, the CRM's inquiries), with the
--- resolved person behind it.
+-- One row per inquiry from every source (inbox front-desk logs, the CRM, the inquiries topic),
+-- with the resolved person behind it; the same inquiry in the CRM and the topic is one row.
 with inquiries as (
     select * from {{ ref('int_inquiries__unioned') }}
 ),
