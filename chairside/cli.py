@@ -19,6 +19,7 @@ import click
 from chairside.inbox_command import inbox_group
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
+from ml.clv.score_command import score_command
 
 if TYPE_CHECKING:
     from chairside.demo import DemoDataset
@@ -52,6 +53,7 @@ def main() -> None:
 
 
 main.add_command(inbox_group)
+main.add_command(score_command)
 
 
 def _demo_options(command):

@@ -131,15 +131,16 @@ def _(catalog, clients, clock, filters, mo, ui, warehouse):
         [
             mo.md(
                 "## At risk: who to call\n"
-                "More than 30 days past their usual visit, or more likely gone than not "
-                "(METRICS.md), with nothing booked; the most valuable first."
+                "Regulars well past their usual visit or unlikely to come back on their own, "
+                "with nothing booked; the ones worth most to the shop first. Clients gone more "
+                "than a year are left to a win-back campaign."
             ),
             ui.table(
                 _at_risk[
                     [
                         "client",
                         "why",
-                        "phone",
+                        "contact",
                         "home_shop",
                         "last_visit_date",
                         "visit_count",

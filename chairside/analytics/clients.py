@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from chairside.analytics.filters import SHOPS, Filters, in_range
+from chairside.analytics.phones import NO_PHONE, display_phone, shop_region, tel_uri, text_or_none
 from chairside.warehouse import read_frame
 
 AT_RISK = "At-Risk"
@@ -81,7 +82,7 @@ select
     c.customer_key,
     c.full_name as client,
     shop.shop_name as home_shop,
-    c.phone_e164 as phone,
+    c.phone_e164,
     c.email,
     c.marketing_opt_in,
     c.last_visit_date,
@@ -92,7 +93,8 @@ select
     latest.churn_risk,
     latest.predicted_clv_12m,
     latest.value_at_stake,
-    shop.currency
+    shop.currency,
+    shop.time_zone
 from latest
 join marts.dim_customer as c using (customer_key)
 left join marts.dim_shop as shop on shop.shop_id = c.home_shop_id
@@ -145,9 +147,21 @@ def segments(path: Path, shop_ids: tuple[str, ...]) -> pd.DataFrame:
 
 
 def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
-    """The at-risk clients of `shop_ids` with nothing booked from `as_of` on (shop-local), and
-    why each is."""
+    """The at-risk clients of `shop_ids` with nothing booked from `as_of` on (shop-local), why
+    each is, and how to reach them: `phone` as the home shop's country writes it and `tel` (a
+    `tel:` URI) when the number can be dialled, else None; `contact` is what an owner reads."""
     frame = read_frame(path, AT_RISK_SQL, [list(shop_ids), as_of])
+    regions = frame["time_zone"].map(shop_region)
+    phones = [
+        display_phone(phone, region)
+        for phone, region in zip(frame["phone_e164"], regions, strict=True)
+    ]
+    # object columns built from lists: pandas 3 would store a None in a text column as NaN
+    frame = frame.assign(
+        phone=pd.Series(phones, index=frame.index, dtype=object),
+        tel=pd.Series([tel_uri(p) for p in frame["phone_e164"]], index=frame.index, dtype=object),
+        email=pd.Series([text_or_none(e) for e in frame["email"]], index=frame.index, dtype=object),
+    )
     rows = zip(
         frame["usual_interval_days"],
         frame["days_since_last_visit"],
@@ -156,7 +170,17 @@ def at_risk(path: Path, shop_ids: tuple[str, ...], as_of: dt.date) -> pd.DataFra
         frame["currency"],
         strict=True,
     )
-    return frame.assign(why=[why(*row) for row in rows])
+    return frame.assign(
+        why=[why(*row) for row in rows],
+        contact=[contact(*row) for row in zip(frame["phone"], frame["email"], strict=True)],
+    )
+
+
+def contact(phone: str | None, email: str | None) -> str:
+    """The number to dial; without one, "no phone" and the email to write to instead."""
+    if phone is not None:
+        return phone
+    return f"{NO_PHONE}, {email}" if email is not None else NO_PHONE
 
 
 def audience(path: Path, shop_ids: tuple[str, ...], segment_names: list[str]) -> pd.DataFrame:
@@ -165,6 +189,9 @@ def audience(path: Path, shop_ids: tuple[str, ...], segment_names: list[str]) ->
 
 
 def _weeks(days: float) -> str:
+    """In weeks, as owners count visits; under ten days in days ("0 weeks" says nothing)."""
+    if days < 10:
+        return "1 day" if round(days) == 1 else f"{round(days)} days"
     weeks = round(days / 7)
     return "1 week" if weeks == 1 else f"{weeks} weeks"
 

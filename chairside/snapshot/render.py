@@ -16,6 +16,7 @@ import pandas as pd
 
 from chairside.analytics.forecasts import METRICS
 from chairside.analytics.kpis import KPI_BY_NAME, Kpi, change, format_value
+from chairside.analytics.phones import text_or_none
 from chairside.snapshot.content import Snapshot
 from chairside.snapshot.svg import Interval, Point, forecast_svg
 
@@ -60,7 +61,7 @@ def render_html(snapshot: Snapshot) -> str:
         f'<h2 style="{H2}">Clients to call this week</h2>',
         _call_list_html(snapshot),
         f'<p style="{NOTE}margin-top:28px;">Every number follows the Chairside metric '
-        "definitions (METRICS.md). The apps have the detail behind each one.</p>",
+        "definitions. The apps have the detail behind each one.</p>",
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -228,17 +229,26 @@ def _call_list_html(snapshot: Snapshot) -> str:
         return "<p>No client at risk without a booking. Nobody to chase this week.</p>"
     rows = "".join(
         f'<tr><td style="{TD}">{escape(str(row.client))}</td>'
-        f'<td style="{TD}white-space:nowrap;">{escape(str(row.phone or "–"))}</td>'
+        f'<td style="{TD}white-space:nowrap;">{_contact_html(row.tel, row.contact)}</td>'
         f'<td style="{TD}">{escape(row.why)}</td>'
         f'<td style="{TD}white-space:nowrap;">{_date(row.last_visit_date)}</td></tr>'
         for row in snapshot.at_risk.itertuples()
     )
     return (
-        f'<p style="{NOTE}">At risk (METRICS.md: churn risk of 50% or more, or over 30 days '
-        "past their usual visit), nothing booked, the most valuable first.</p>"
+        f'<p style="{NOTE}">Regulars who are well past their usual visit or unlikely to come '
+        "back on their own, with nothing booked; the ones worth most to the shop first.</p>"
         f'<table style="{TABLE}"><tr><th style="{TH}">Client</th><th style="{TH}">Phone</th>'
         f'<th style="{TH}">Why</th><th style="{TH}">Last visit</th></tr>{rows}</table>'
     )
+
+
+def _contact_html(tel: object, contact: str) -> str:
+    """A dialable number is a `tel:` link (one tap on a phone); otherwise the words. pandas may
+    hold a missing `tel` as NaN."""
+    uri = text_or_none(tel)
+    if uri is None:
+        return escape(contact)
+    return f'<a href="{escape(uri)}" style="color:#1a5fb4;">{escape(contact)}</a>'
 
 
 def _date(value: pd.Timestamp) -> str:
@@ -263,8 +273,7 @@ def render_text(snapshot: Snapshot) -> str:
         lines.append("- Client scores not computed yet.")
     else:
         lines += [
-            f"- {row.client}, {row.phone or 'no phone'}: {row.why}"
-            for row in snapshot.at_risk.itertuples()
+            f"- {row.client}, {row.contact}: {row.why}" for row in snapshot.at_risk.itertuples()
         ] or ["- Nobody to chase this week."]
     lines += ["", "The charts and next weeks' forecast are in the HTML version of this email."]
     return "\n".join(lines) + "\n"

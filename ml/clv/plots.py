@@ -29,3 +29,24 @@ def holdout_figure(evaluation: HoldoutEvaluation) -> Figure:
     )
     axes.legend()
     return figure
+
+
+def calibration_figure(evaluation: HoldoutEvaluation) -> Figure:
+    """Reliability diagram: per decile of churn risk (out of fold), the mean predicted risk
+    against the share of clients who did not come back. On the diagonal means calibrated."""
+    table = evaluation.calibration
+    figure = Figure(figsize=(5, 5), layout="constrained")
+    axes = figure.subplots()
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="calibrated")
+    axes.plot(table["predicted"], table["observed"], marker="o", color="black", label="deciles")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.set_xlabel("mean predicted churn risk")
+    axes.set_ylabel(f"share with no visit by {evaluation.holdout_end}")
+    axes.set_title(
+        f"Churn risk on {evaluation.clients} clients: AUC {evaluation.churn_auc:.3f}, "
+        f"worst decile {evaluation.max_decile_gap * 100:.1f} pts off",
+        fontsize=10,
+    )
+    axes.legend(loc="upper left")
+    return figure

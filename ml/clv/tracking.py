@@ -1,24 +1,51 @@
 """Recording a scoring run in MLflow: one run per scoring run with the fitted parameters and
 log-likelihood (as metrics, so they can be plotted across runs), the Gamma-Gamma independence
-check, segment sizes, and the holdout evaluation as metrics, a table and a plot."""
+check, segment sizes, the holdout evaluation (AUC as metrics, the per-frequency and calibration
+tables, the holdout plot and a reliability diagram), the input visits as a dataset with its
+digest, and the model itself as a pyfunc registered as `client-value`, with the alias `champion`
+moved to the new version (as `ml.forecast.tracking` does for the forecasters)."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import asdict
+from pathlib import Path
 
+import mlflow
+import mlflow.data
+import pandas as pd
+from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 
 from ml.clv.pipeline import ScoringResult, ScoringSettings
-from ml.clv.plots import holdout_figure
-from ml.tracking import DAGSTER_RUN_TAG, FINGERPRINT_TAG, open_experiment, tracked_run
+from ml.clv.plots import calibration_figure, holdout_figure
+from ml.clv.serving import (
+    ENTRY_POINT,
+    INPUT_EXAMPLE,
+    MODEL_ARTIFACT,
+    FittedClientValue,
+    save_fitted,
+    signature,
+)
+from ml.tracking import (
+    DAGSTER_RUN_TAG,
+    FINGERPRINT_TAG,
+    open_experiment,
+    pinned_requirements,
+    tracked_run,
+)
 
 CLIENT_VALUE_EXPERIMENT = "chairside-client-value"
+REGISTERED_MODEL = "client-value"
+CHAMPION_ALIAS = "champion"
+REQUIREMENTS = ("mlflow", "pandas", "numpy", "scipy", "lifetimes", "scikit-learn")
 
 
 def log_scoring_run(
     result: ScoringResult,
     settings: ScoringSettings,
+    visits: pd.DataFrame,
     *,
     tracking_uri: str,
     experiment: str,
@@ -26,7 +53,8 @@ def log_scoring_run(
     dagster_run_id: str,
     input_fingerprint: str,
 ) -> str:
-    """Log the run; return its MLflow run id."""
+    """Log the run and register its model; return the MLflow run id. `visits` are the input
+    of `run_scoring` (customer_key, visit_date, revenue)."""
     client, experiment_id = open_experiment(tracking_uri, experiment)
     tags = {
         DAGSTER_RUN_TAG: dagster_run_id,
@@ -67,4 +95,41 @@ def log_scoring_run(
         client.log_table(run_id, result.holdout.by_frequency, "holdout_by_frequency.json")
         client.log_table(run_id, result.holdout.calibration, "holdout_calibration.json")
         client.log_figure(run_id, holdout_figure(result.holdout), "holdout.png")
+        client.log_figure(run_id, calibration_figure(result.holdout), "calibration.png")
+        _log_model(client, run_id, result, visits)
     return run_id
+
+
+def _log_model(
+    client: MlflowClient, run_id: str, result: ScoringResult, visits: pd.DataFrame
+) -> None:
+    """The input dataset and the pyfunc model in the run; the model registered as champion.
+
+    `mlflow.log_input` and `mlflow.pyfunc.log_model` only log into the active run, so the run is
+    resumed for them.
+    """
+    dataset = mlflow.data.from_pandas(
+        visits.assign(visit_date=pd.to_datetime(visits["visit_date"])),
+        name="completed_visits",
+    )
+    fitted = FittedClientValue.of(result.models, result.window.classifier, result.observation_end)
+    with tempfile.TemporaryDirectory() as scratch, mlflow.start_run(run_id=run_id):
+        mlflow.log_input(dataset, context="training")
+        model = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(ENTRY_POINT),
+            artifacts={MODEL_ARTIFACT: str(save_fitted(fitted, Path(scratch)))},
+            signature=signature(result.observation_end),
+            input_example=INPUT_EXAMPLE,
+            pip_requirements=pinned_requirements(*REQUIREMENTS),
+        )
+    version = mlflow.register_model(
+        model.model_uri,
+        REGISTERED_MODEL,
+        tags={
+            "observation_end": result.observation_end.isoformat(),
+            "holdout_churn_auc": f"{result.holdout.churn_auc:.4f}",
+            "dataset_digest": dataset.digest,
+        },
+    )
+    client.set_registered_model_alias(REGISTERED_MODEL, CHAMPION_ALIAS, version.version)

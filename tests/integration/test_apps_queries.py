@@ -168,7 +168,19 @@ def test_segments_and_the_call_list_come_from_the_latest_scoring_run(demo) -> No
         [DEMO_CLOCK.as_of, list(at_risk["customer_key"])],
     )
     assert booked_ahead == 0
-    assert at_risk["why"].str.contains("likely still a client").all()
+    assert (
+        at_risk["why"]
+        .str.fullmatch(
+            r"(usually every \d+ (weeks|days)|came once); last came \d+ weeks ago; "
+            r"about CAD [\d,]+ a year"
+        )
+        .all()
+    )
+    assert not at_risk["contact"].str.contains("nan").any()
+    dialable = at_risk["tel"].notna()
+    assert at_risk.loc[dialable, "tel"].str.fullmatch(r"tel:\+1\d{10}").all()
+    assert at_risk.loc[dialable, "contact"].str.fullmatch(r"\(\d{3}\) \d{3}-\d{4}").all()
+    assert at_risk.loc[~dialable, "contact"].str.startswith("no phone").all()
 
 
 def test_the_campaign_audience_is_opted_in_and_reachable(demo) -> None:

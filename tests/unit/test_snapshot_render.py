@@ -78,8 +78,9 @@ def snapshot(**overrides: object) -> Snapshot:
     at_risk = pd.DataFrame(
         {
             "client": ["<b>Bobby</b> Tables", "Ann Lee"],
-            "phone": ["+17095550100", None],
-            "why": ["45 days past their usual visit; 40% likely still a client", "x"],
+            "tel": ["tel:+17095550100", None],
+            "contact": ["(709) 555-0100", "no phone, ann@example.com"],
+            "why": ["usually every 4 weeks; last came 9 weeks ago; about CAD 620 a year", "x"],
             "last_visit_date": [pd.Timestamp("2026-08-01"), pd.NaT],
         }
     )
@@ -115,7 +116,9 @@ def test_the_html_needs_nothing_from_outside() -> None:
     html = render_html(snapshot())
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html
-    assert not re.search(r"""(src|href)\s*=""", html)
+    # the only links are phone numbers to dial, which fetch nothing
+    assert not re.search(r"""src\s*=""", html)
+    assert re.findall(r'href\s*=\s*"([^"]*)"', html) == ["tel:+17095550100"]
     assert "<link" not in html and "@import" not in html
     assert html.count("<svg") == 2
 
@@ -146,7 +149,7 @@ def test_missing_marts_say_so_instead_of_failing() -> None:
 @pytest.mark.parametrize("part", ["html", "text"])
 def test_both_parts_carry_the_numbers_insights_and_call_list(part: str) -> None:
     rendered = render_html(snapshot()) if part == "html" else render_text(snapshot())
-    for expected in ("8,276.80", "No-shows above Water St", "Text a reminder", "+17095550100"):
+    for expected in ("8,276.80", "No-shows above Water St", "Text a reminder", "(709) 555-0100"):
         assert expected in rendered
 
 

@@ -91,6 +91,7 @@ def fct_customer_scores(
     mlflow_run_id = log_scoring_run(
         result,
         settings,
+        visits,
         tracking_uri=mlflow.resolved_uri,
         experiment=config.experiment,
         scoring_run_id=context.run_id,
