@@ -97,7 +97,8 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
             append_run(con, FORECASTS, pd.DataFrame(rows), f"forecast-{run}")
 
         clients = con.execute(
-            "select customer_key, days_overdue from marts.dim_customer where is_client"
+            "select customer_key, days_overdue, last_visit_date, days_since_last_visit, "
+            "avg_visit_interval_days from marts.dim_customer where is_client"
         ).df()
         scored_at = pd.Timestamp(through, tz="UTC") + pd.Timedelta(days=7)
         for run, when in (
@@ -107,10 +108,19 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
             p_alive = rng.beta(4, 2, len(clients))
             value = rng.gamma(2, 300, len(clients)).round(2)
             overdue = clients["days_overdue"]
-            at_risk = (1 - p_alive >= 0.5) | (overdue.fillna(-np.inf) > 30)
+            usual = clients["avg_visit_interval_days"].fillna(30.0)
+            ratio = clients["days_since_last_visit"] / usual
+            churn = 1 - p_alive
+            lapsed = (clients["days_since_last_visit"] > 365) | (churn >= 0.9)
+            at_risk = ~lapsed & ((ratio >= 1.5) | (churn >= 0.5))
             segment = np.select(
-                [at_risk, value >= np.quantile(value, 0.95), value >= np.quantile(value, 0.8)],
-                ["At-Risk", "Premium VIP", "High Value"],
+                [
+                    lapsed,
+                    at_risk,
+                    value >= np.quantile(value, 0.95),
+                    value >= np.quantile(value, 0.8),
+                ],
+                ["Lapsed", "At-Risk", "Premium VIP", "High Value"],
                 default="Regular",
             )
             if run == "scores-old":
@@ -119,12 +129,19 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
                 {
                     "scoring_run_id": run,
                     "customer_key": clients["customer_key"],
+                    "as_of_date": through + dt.timedelta(days=6),
                     "scored_at": when,
                     "p_alive": p_alive,
                     "expected_visits_90d": 2 * p_alive,
                     "predicted_clv_12m": value,
-                    "churn_risk": 1 - p_alive,
+                    "predicted_clv_12m_low": (value * 0.5).round(2),
+                    "predicted_clv_12m_high": (value * 1.5).round(2),
+                    "churn_risk": churn,
+                    "value_at_stake": (value * churn).round(2),
+                    "last_visit_date": clients["last_visit_date"],
+                    "usual_interval_days": usual,
                     "days_overdue": overdue,
+                    "overdue_ratio": ratio,
                     "segment": segment,
                     "mlflow_run_id": f"mlflow-{run}",
                 }
