@@ -18,6 +18,7 @@ import click
 
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
+from ml.forecast.csv_command import forecast_command
 
 if TYPE_CHECKING:
     from chairside.demo import DemoDataset
@@ -48,6 +49,9 @@ AS_OF_OPTION = click.option(
 @click.group()
 def main() -> None:
     """Chairside: ingestion, warehouse, forecasts and client value for barber shops and salons."""
+
+
+main.add_command(forecast_command)
 
 
 def _demo_options(command):

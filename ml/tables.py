@@ -27,6 +27,16 @@ class RunTable:
         columns = ",\n    ".join(f"{name} {kind}" for name, kind in self.columns.items())
         return f"create table if not exists {self.name} (\n    {columns}\n)"
 
+    @property
+    def added_columns_ddl(self) -> list[str]:
+        """Columns added since a warehouse's table was created, added to it. Nullable: the
+        rows of earlier runs have no value for them."""
+        return [
+            f"alter table {self.name} add column if not exists {name} "
+            f"{kind.removesuffix(' not null')}"
+            for name, kind in self.columns.items()
+        ]
+
 
 FORECASTS = RunTable(
     name="marts.fct_forecasts",
@@ -41,8 +51,9 @@ FORECASTS = RunTable(
         "yhat_lower": "double not null",
         "yhat_upper": "double not null",
         "model": "varchar not null",
-        "mase": "double",  # NULL when the backtest had a constant training series
-        "coverage_80": "double not null",
+        "mase": "double not null",  # held out, of the champion
+        "mase_seasonal_naive": "double not null",  # held out, same origins; never below mase
+        "coverage_80": "double not null",  # held out
         "mlflow_run_id": "varchar not null",
         "trained_through_week": "date not null",
         "created_at": "timestamp with time zone not null",
@@ -79,6 +90,8 @@ def append_run(
     try:
         con.execute(f"create schema if not exists {table.name.split('.')[0]}")
         con.execute(table.ddl)
+        for ddl in table.added_columns_ddl:
+            con.execute(ddl)
         con.execute(f"delete from {table.name} where {table.run_id_column} = ?", [run_id])
         if not rows.empty:
             con.register("run_rows", rows[list(table.columns)])

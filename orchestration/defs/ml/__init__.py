@@ -7,6 +7,7 @@ Wire into `orchestration.definitions` with the lists below; the assets also need
 from orchestration.defs.ml.checks import (
     FRESHNESS_CHECKS,
     freshness_sensor,
+    latest_forecasts_are_in_band,
     latest_forecasts_are_well_formed,
     latest_scores_are_well_formed,
 )
@@ -16,7 +17,12 @@ from orchestration.defs.ml.resources import MlflowResource
 from orchestration.defs.ml.schedules import ml_weekly_job, ml_weekly_schedule
 
 ML_ASSETS = [fct_forecasts, fct_customer_scores]
-ML_CHECKS = [*FRESHNESS_CHECKS, latest_forecasts_are_well_formed, latest_scores_are_well_formed]
+ML_CHECKS = [
+    *FRESHNESS_CHECKS,
+    latest_forecasts_are_well_formed,
+    latest_forecasts_are_in_band,
+    latest_scores_are_well_formed,
+]
 ML_JOBS = [ml_weekly_job]
 ML_SCHEDULES = [ml_weekly_schedule]
 ML_SENSORS = [freshness_sensor]
