@@ -29,12 +29,12 @@ CALIBRATION_WINDOW = pd.Timedelta(weeks=26)
 def conformal_quantile(rows: pd.DataFrame, level: float = INTERVAL_LEVEL) -> float:
     """The scaled absolute error that `level` of future errors stay within.
 
-    The ceil((n + 1) * level) / n empirical quantile: with exchangeable errors, the finite-sample
-    guarantee of split conformal prediction.
+    The ceil((n + 1) * level)-th smallest of n errors (the largest when there are too few):
+    with exchangeable errors, the finite-sample guarantee of split conformal prediction.
     """
-    scores = ((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy()
-    n = len(scores)
-    return float(np.quantile(scores, min(1.0, math.ceil((n + 1) * level) / n), method="higher"))
+    scores = np.sort(((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy())
+    rank = min(math.ceil((len(scores) + 1) * level), len(scores))
+    return float(scores[rank - 1])
 
 
 def with_interval(rows: pd.DataFrame, quantile: float) -> pd.DataFrame:

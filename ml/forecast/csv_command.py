@@ -32,7 +32,7 @@ class InputError(click.ClickException):
 
 def read_series(path: Path) -> dict[str, pd.Series]:
     """Each series' weekly values, indexed by Monday; raises InputError naming the line."""
-    frame = pd.read_csv(path, dtype={"series_id": str, "week_start": str})
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     missing = [column for column in INPUT_COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -57,7 +57,9 @@ def read_series(path: Path) -> dict[str, pd.Series]:
     frame = frame.assign(week_start=weeks, value=values.astype(float))
     series = {}
     for series_id, rows in frame.groupby("series_id", sort=True):
-        series[str(series_id)] = _checked(path, str(series_id), rows.sort_values("week_start"))
+        series[str(series_id)] = _checked(
+            path, str(series_id), rows.sort_values("week_start", kind="stable")
+        )
     return series
 
 
