@@ -1,0 +1,109 @@
+"""Print, per series of a warehouse, the champion and how every candidate did on held-out origins.
+
+    python bench/ml_forecast_report.py --warehouse data/warehouse.duckdb
+    python bench/ml_forecast_report.py --warehouse .demo/warehouse.duckdb \\
+        --derive-complete-through 2026-11-15
+
+The same selection as the `fct_forecasts` asset (`ml.forecast.champion`), without MLflow or
+writing anything. `--derive-complete-through` is for a warehouse built before the weekly mart had
+`is_complete`: a week then counts as complete when it starts on or after the Monday of the
+shop's first appointment week, that week itself only if the first appointment was on a Monday,
+and ends on or before the given date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ml.forecast.champion import ForecastSettings, evaluate_all
+from ml.forecast.series import build_weekly_series
+
+WEEKLY_SQL = """
+select *, cast(coalesce(appointments_completed, 0) as double) as visits,
+       cast(coalesce(revenue_total, 0) as double) as revenue
+from marts.fct_weekly_shop_metrics order by shop_id, week_start
+"""
+FIRST_DAY_SQL = (
+    "select shop_id, min(service_date) as first_day from marts.fct_appointments group by 1"
+)
+
+
+def derived_completeness(
+    con: duckdb.DuckDBPyConnection, weekly: pd.DataFrame, through: dt.date
+) -> pd.Series:
+    first_day = con.execute(FIRST_DAY_SQL).df().set_index("shop_id")["first_day"]
+    first_day = pd.to_datetime(weekly["shop_id"].map(first_day))
+    first_full_week = first_day + pd.to_timedelta((7 - first_day.dt.dayofweek) % 7, unit="D")
+    week_start = pd.to_datetime(weekly["week_start"])
+    return (week_start >= first_full_week) & (
+        week_start + pd.Timedelta(days=6) <= pd.Timestamp(through)
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--derive-complete-through", type=dt.date.fromisoformat, default=None)
+    args = parser.parse_args()
+
+    with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        weekly = con.execute(WEEKLY_SQL).df()
+        if args.derive_complete_through:
+            weekly["is_complete"] = derived_completeness(con, weekly, args.derive_complete_through)
+        elif "is_complete" not in weekly.columns:
+            print(
+                "the weekly mart has no is_complete; give --derive-complete-through",
+                file=sys.stderr,
+            )
+            return 2
+    weekly = weekly[["shop_id", "week_start", "is_complete", "visits", "revenue"]].rename(
+        columns={"visits": "appointments_completed", "revenue": "revenue_total"}
+    )
+    series, notes = build_weekly_series(
+        weekly, pd.DataFrame({"shop_id": weekly["shop_id"].unique()})
+    )
+    results, too_short = evaluate_all(series, ForecastSettings())
+    for name, reason in {**notes, **too_short}.items():
+        print(f"note: {name}: {reason}")
+
+    print(
+        "| series | weeks | champion (selected) | held-out MASE | seasonal naive MASE "
+        "| coverage 80% |"
+    )
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        picked = r.champion if r.champion == r.selected else f"{r.champion} ({r.selected} lost)"
+        print(
+            f"| {r.series.shop_id}/{r.series.metric} | {len(r.series.values)} | {picked} | "
+            f"{r.mase:.2f} | {r.mase_seasonal_naive:.2f} | {r.coverage_80:.2f} |"
+        )
+    for r in results:
+        backtest = r.candidates[r.champion].backtest
+        origins = backtest.loc[backtest["block"] == "held_out", "origin"].unique()
+        weeks = ", ".join(str(origin.date()) for origin in origins)
+        print(f"\n{r.series.shop_id}/{r.series.metric}: held-out origins {weeks}")
+        print(
+            "| candidate | selection MASE | held-out MASE | coverage | MASE by origin "
+            "| coverage by origin |"
+        )
+        print("|---|---|---|---|---|---|")
+        for name, c in r.candidates.items():
+            print(
+                f"| {name} | {c.selection.mase:.2f} | {c.held_out.mase:.2f} "
+                f"| {c.held_out.coverage_80:.2f} | "
+                f"{' '.join(f'{v:.2f}' for v in c.held_out.mase_by_origin)} | "
+                f"{' '.join(f'{v:.2f}' for v in c.held_out.coverage_by_origin)} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
