@@ -1,20 +1,14 @@
 """Print, per series of a warehouse, the champion and how every candidate did on held-out origins.
 
     python bench/ml_forecast_report.py --warehouse data/warehouse.duckdb
-    python bench/ml_forecast_report.py --warehouse .demo/warehouse.duckdb \\
-        --derive-complete-through 2026-11-15
 
 The same selection as the `fct_forecasts` asset (`ml.forecast.champion`), without MLflow or
-writing anything. `--derive-complete-through` is for a warehouse built before the weekly mart had
-`is_complete`: a week then counts as complete when it starts on or after the Monday of the
-shop's first appointment week, that week itself only if the first appointment was on a Monday,
-and ends on or before the given date.
+writing anything. Complete weeks are the mart's `is_complete` ones.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -25,25 +19,11 @@ from ml.forecast.champion import ForecastSettings, evaluate_all
 from ml.forecast.series import build_weekly_series
 
 WEEKLY_SQL = """
-select *, cast(coalesce(appointments_completed, 0) as double) as visits,
-       cast(coalesce(revenue_total, 0) as double) as revenue
+select shop_id, week_start, is_complete,
+       cast(coalesce(appointments_completed, 0) as double) as appointments_completed,
+       cast(coalesce(revenue_total, 0) as double) as revenue_total
 from marts.fct_weekly_shop_metrics order by shop_id, week_start
 """
-FIRST_DAY_SQL = (
-    "select shop_id, min(service_date) as first_day from marts.fct_appointments group by 1"
-)
-
-
-def derived_completeness(
-    con: duckdb.DuckDBPyConnection, weekly: pd.DataFrame, through: dt.date
-) -> pd.Series:
-    first_day = con.execute(FIRST_DAY_SQL).df().set_index("shop_id")["first_day"]
-    first_day = pd.to_datetime(weekly["shop_id"].map(first_day))
-    first_full_week = first_day + pd.to_timedelta((7 - first_day.dt.dayofweek) % 7, unit="D")
-    week_start = pd.to_datetime(weekly["week_start"])
-    return (week_start >= first_full_week) & (
-        week_start + pd.Timedelta(days=6) <= pd.Timestamp(through)
-    )
 
 
 def main() -> int:
@@ -51,22 +31,10 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--warehouse", type=Path, required=True)
-    parser.add_argument("--derive-complete-through", type=dt.date.fromisoformat, default=None)
     args = parser.parse_args()
 
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         weekly = con.execute(WEEKLY_SQL).df()
-        if args.derive_complete_through:
-            weekly["is_complete"] = derived_completeness(con, weekly, args.derive_complete_through)
-        elif "is_complete" not in weekly.columns:
-            print(
-                "the weekly mart has no is_complete; give --derive-complete-through",
-                file=sys.stderr,
-            )
-            return 2
-    weekly = weekly[["shop_id", "week_start", "is_complete", "visits", "revenue"]].rename(
-        columns={"visits": "appointments_completed", "revenue": "revenue_total"}
-    )
     series, notes = build_weekly_series(
         weekly, pd.DataFrame({"shop_id": weekly["shop_id"].unique()})
     )
