@@ -1,39 +1,57 @@
-"""80% intervals from backtest errors (split conformal prediction, Vovk et al. 2005).
+"""80% intervals from backtest errors: conformal quantiles that adapt to how they have been doing.
 
 A candidate's interval is its point forecast plus or minus `q` times the forecast's scale (the
-mean absolute one-step change of the weeks it was trained on), where `q` is the conformal 80%
-quantile of the candidate's absolute errors in the same units, over every backtest week that had
-already happened at the forecast's origin (sequential split conformal): a held-out origin's
-interval is calibrated on the errors of the origins before it, never on its own, and the
-published forecast's on every backtest error.
-Scaling by the training window makes errors of a shop that grew, or of visits and revenue,
-comparable, and the interval grows with the shop as its forecasts do.
+mean absolute one-step change of the weeks it was trained on), where `q` is a quantile of the
+candidate's scaled absolute errors. Scaling by the training window makes errors of a shop that
+grew, or of visits and revenue, comparable, and the interval grows with the shop as its forecasts
+do.
 
-Errors of every week ahead are pooled: a block has 5 origins, too few for a quantile per week
-ahead, and the candidates' errors change little with the weeks ahead (a year-ago value is as old
-for week 1 as for week 12).
+Which errors, and which quantile. A model's errors shrink as it gets more weeks to learn from
+(on the demo, the trend-and-season model's scaled error falls from about 1.1 at the selection
+origins, trained on 52-65 weeks of which a first winter, to about 0.8 at the held-out ones,
+trained on 77-91): a quantile of old errors is then too wide, and a quantile of older errors
+than the held-out origins is all the first held-out origin can know. So, at each held-out origin,
+in time order (sequential split conformal; nothing an origin is scored on sets its own width):
+
+- the errors are those of the last `CALIBRATION_WEEKS` weeks that had already happened, of
+  every earlier origin (the most recent errors, pooled over the weeks ahead: a block has 5
+  origins, too few for a quantile per week ahead, and the errors change little with it);
+- the level is adapted (adaptive conformal inference, Gibbs & Candes 2021): it starts at 80%
+  and, as each earlier held-out forecast's week happens, moves by `ADAPTATION_RATE` x (miss -
+  20%), so intervals that keep covering more than 80% narrow and ones that miss widen.
+
+The published forecast's interval uses the level reached after every held-out week and the
+errors of the series' last `CALIBRATION_WEEKS` weeks. Selection origins come first and have no
+earlier errors: their interval is calibrated on the whole selection block (in-sample, never
+reported as coverage; only their MASE is used, to pick).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ml.forecast.backtest import INTERVAL_LEVEL
 
-CALIBRATION_WINDOW = pd.Timedelta(weeks=26)
+CALIBRATION_WEEKS = 13
+ADAPTATION_RATE = 0.05
+
+
+def scaled_errors(rows: pd.DataFrame) -> np.ndarray:
+    return ((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy()
 
 
 def conformal_quantile(rows: pd.DataFrame, level: float = INTERVAL_LEVEL) -> float:
     """The scaled absolute error that `level` of future errors stay within.
 
-    The ceil((n + 1) * level)-th smallest of n errors (the largest when there are too few):
-    with exchangeable errors, the finite-sample guarantee of split conformal prediction.
+    The ceil((n + 1) * level)-th smallest of n errors, within the first and the largest: with
+    exchangeable errors, the finite-sample guarantee of split conformal prediction.
     """
-    scores = np.sort(((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy())
-    rank = min(math.ceil((len(scores) + 1) * level), len(scores))
+    scores = np.sort(scaled_errors(rows))
+    rank = min(max(math.ceil((len(scores) + 1) * level), 1), len(scores))
     return float(scores[rank - 1])
 
 
@@ -46,16 +64,45 @@ def with_interval(rows: pd.DataFrame, quantile: float) -> pd.DataFrame:
     )
 
 
-def calibrate_backtest(rows: pd.DataFrame) -> pd.DataFrame:
-    """Backtest rows with their interval as it could have been known at each origin.
+@dataclass(frozen=True)
+class Calibrated:
+    rows: pd.DataFrame  # the backtest with each origin's interval as it was known then
+    quantile: float  # the published forecast's, in units of its training scale
+    level: float  # the adapted level behind `quantile`
 
-    Selection origins come first and have no earlier errors: their interval is calibrated on
-    the whole selection block (in-sample, never reported as coverage). Each held-out origin's
-    comes from the errors of the weeks up to and including it, of all earlier origins.
-    """
+
+def calibrate_backtest(rows: pd.DataFrame) -> Calibrated:
+    """Backtest rows with their interval as it could have been known at each origin, and the
+    quantile for the forecast published after the last complete week (module docstring)."""
+    window = pd.Timedelta(weeks=CALIBRATION_WEEKS)
     selection = rows["block"] == "selection"
     frames = [with_interval(rows[selection], conformal_quantile(rows[selection]))]
-    for origin, window in rows[~selection].groupby("origin", sort=True):
-        known = rows[rows["week_start"].between(origin - CALIBRATION_WINDOW, origin)]
-        frames.append(with_interval(window, conformal_quantile(known)))
-    return pd.concat(frames).sort_index()
+    miss_rate = 1 - INTERVAL_LEVEL
+    alpha = miss_rate
+    issued: list[pd.DataFrame] = []  # held-out rows with their interval, not yet happened
+
+    def learn_until(week: pd.Timestamp) -> None:
+        nonlocal alpha, issued
+        if not issued:
+            return
+        pending = pd.concat(issued)
+        happened = pending["week_start"] <= week
+        now = pending[happened]
+        missed = ~now["actual"].between(now["yhat_lower"], now["yhat_upper"])
+        alpha += ADAPTATION_RATE * float((miss_rate - missed).sum())  # one step per week ahead
+        issued = [pending[~happened]]
+
+    for origin, forecasts in rows[~selection].groupby("origin", sort=True):
+        learn_until(origin)
+        known = rows[(rows["week_start"] > origin - window) & (rows["week_start"] <= origin)]
+        calibrated = with_interval(forecasts, conformal_quantile(known, 1 - alpha))
+        frames.append(calibrated)
+        issued.append(calibrated)
+    last_week = rows["week_start"].max()
+    learn_until(last_week)
+    recent = rows[rows["week_start"] > last_week - window]
+    return Calibrated(
+        rows=pd.concat(frames).sort_index(),
+        quantile=conformal_quantile(recent, 1 - alpha),
+        level=1 - alpha,
+    )

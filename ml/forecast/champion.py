@@ -6,8 +6,8 @@
    coverage, on the held-out origins, which played no part in 1 or 2.
 4. Gate: if the pick's held-out MASE is worse than seasonal naive's, publish seasonal naive.
    The published `mase` is therefore never above `mase_seasonal_naive`; both are held-out.
-5. Fit the published model on every complete week; its interval width comes from the errors of
-   all origins (the most recent errors included).
+5. Fit the published model on every complete week; its interval width comes from the most
+   recent backtest errors at the level adapted over the held-out weeks (`calibration.py`).
 
 A series too short for the origins gets the stated fallback (`forecaster.fallback_forecaster`)
 and no scores. This module knows nothing about MLflow or the warehouse, so
@@ -27,7 +27,7 @@ from multiprocessing import get_context
 import pandas as pd
 
 from ml.forecast.backtest import Origins, Scores, backtest, minimum_weeks, rolling_origins, score
-from ml.forecast.calibration import calibrate_backtest, conformal_quantile
+from ml.forecast.calibration import calibrate_backtest
 from ml.forecast.forecaster import Forecaster, fallback_forecaster
 from ml.forecast.models import BASELINE, PREFERENCE, WEEKS_PER_YEAR
 from ml.forecast.series import WeeklySeries
@@ -54,6 +54,7 @@ class CandidateResult:
     selection: Scores  # in-sample for the interval: only its MASE is used, to pick
     held_out: Scores
     fit_seconds: float  # every backtest fit of this candidate
+    quantile: float  # its published interval's half-width, in units of the training scale
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,15 @@ def _candidate(values: pd.Series, name: str, origins: Origins, horizon: int) -> 
     started = time.perf_counter()
     rows = backtest(values, name, origins, horizon)
     seconds = time.perf_counter() - started
-    rows = calibrate_backtest(rows)
+    calibrated = calibrate_backtest(rows)
+    rows = calibrated.rows
     return CandidateResult(
         name=name,
         backtest=rows,
         selection=score(rows[rows["block"] == "selection"]),
         held_out=score(rows[rows["block"] == "held_out"]),
         fit_seconds=seconds,
+        quantile=calibrated.quantile,
     )
 
 
@@ -130,7 +133,7 @@ def evaluate_series(series: WeeklySeries, settings: ForecastSettings) -> SeriesR
         model=champion,
         history=values.to_numpy(dtype=float),
         last_week=values.index[-1],
-        quantile=conformal_quantile(candidates[champion].backtest),
+        quantile=candidates[champion].quantile,
     )
     return SeriesResult(
         series, origins, candidates, selected, champion, forecaster, forecaster.predict(horizon)

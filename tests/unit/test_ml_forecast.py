@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ml.forecast.backtest import Origins, rolling_origins, score
-from ml.forecast.calibration import conformal_quantile, with_interval
+from ml.forecast.calibration import calibrate_backtest, conformal_quantile, with_interval
 from ml.forecast.champion import ForecastSettings, evaluate_all, evaluate_series
 from ml.forecast.csv_command import forecast_command
 from ml.forecast.models import recent_growth
@@ -148,6 +148,53 @@ def test_the_conformal_quantile_covers_eighty_percent_of_the_errors_it_saw() -> 
     assert quantile == 4.5
     covered = with_interval(rows, quantile)
     assert covered["actual"].le(covered["yhat_upper"]).mean() == 0.9
+
+
+def test_intervals_narrow_as_errors_shrink_and_no_origin_sets_its_own_width() -> None:
+    # errors twice as large at the selection origins as at the held-out ones, as when a model
+    # learns from more weeks
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2024-01-01", periods=103, freq="W-MON")
+    origins = rolling_origins(103, 12, 5, min_train=52)
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "block": block,
+                    "origin": index[cutoff - 1],
+                    "week_start": index[cutoff : cutoff + 12],
+                    "horizon": np.arange(1, 13),
+                    "yhat": 100.0,
+                    "actual": 100.0 + spread * rng.uniform(-1, 1, 12),
+                    "scale": 1.0,
+                }
+            )
+            for block, cutoffs, spread in (
+                ("selection", origins.selection, 2.0),
+                ("held_out", origins.held_out, 1.0),
+            )
+            for cutoff in cutoffs
+        ],
+        ignore_index=True,
+    )
+    calibrated = calibrate_backtest(rows)
+
+    held_out = calibrated.rows[calibrated.rows["block"] == "held_out"]
+    widths = (held_out["yhat_upper"] - held_out["yhat_lower"]).groupby(held_out["origin"]).first()
+    assert widths.iloc[-1] < widths.iloc[0]
+    inside = held_out["actual"].between(held_out["yhat_lower"], held_out["yhat_upper"])
+    assert 0.7 <= inside.mean() <= 0.9
+    # the selection block's quantile alone would have covered every held-out week
+    selection_quantile = conformal_quantile(rows[rows["block"] == "selection"])
+    assert held_out["actual"].sub(100).abs().le(selection_quantile).all()
+    assert calibrated.quantile < selection_quantile
+    # what happens after an origin does not change the interval it was given
+    last = rows["origin"] == rows["origin"].max()
+    tampered = calibrate_backtest(rows.assign(actual=rows["actual"].where(~last, 1000.0))).rows
+    assert (
+        tampered.loc[last, "yhat_upper"].tolist()
+        == calibrated.rows.loc[last, "yhat_upper"].tolist()
+    )
 
 
 def test_growth_is_the_last_quarter_over_the_same_quarter_a_year_before() -> None:
