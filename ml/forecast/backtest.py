@@ -75,24 +75,20 @@ def naive_scale(train: np.ndarray) -> float:
 def backtest(values: pd.Series, name: str, origins: Origins, horizon: int) -> pd.DataFrame:
     """One row per origin and week ahead: the point forecast, what happened and the scale."""
     y = values.to_numpy(dtype=float)
-    frames = []
-    for block, cutoffs in (("selection", origins.selection), ("held_out", origins.held_out)):
-        for cutoff in cutoffs:
-            train, actual = y[:cutoff], y[cutoff : cutoff + horizon]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "block": block,
-                        "origin": values.index[cutoff - 1],  # the last training week
-                        "week_start": values.index[cutoff : cutoff + horizon],
-                        "horizon": np.arange(1, horizon + 1),
-                        "yhat": point_forecast(name, train, horizon),
-                        "actual": actual,
-                        "scale": naive_scale(train),
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
+    blocks = [("selection", origins.selection), ("held_out", origins.held_out)]
+    cutoffs = [cutoff for _, block in blocks for cutoff in block]
+    steps = np.arange(horizon)
+    return pd.DataFrame(
+        {
+            "block": np.repeat([label for label, block in blocks for _ in block], horizon),
+            "origin": values.index[np.repeat(cutoffs, horizon) - 1],  # the last training week
+            "week_start": values.index[np.add.outer(cutoffs, steps).ravel()],
+            "horizon": np.tile(steps + 1, len(cutoffs)),
+            "yhat": np.concatenate([point_forecast(name, y[:c], horizon) for c in cutoffs]),
+            "actual": np.concatenate([y[c : c + horizon] for c in cutoffs]),
+            "scale": np.repeat([naive_scale(y[:c]) for c in cutoffs], horizon),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -109,22 +105,24 @@ class Scores:
 
 def score(rows: pd.DataFrame) -> Scores:
     """Scores of backtest rows that carry a calibrated interval (`yhat_lower`, `yhat_upper`)."""
-    error = rows["yhat"] - rows["actual"]
-    lower, upper, actual = rows["yhat_lower"], rows["yhat_upper"], rows["actual"]
-    alpha = 1 - INTERVAL_LEVEL
+    yhat, actual, scale = (rows[c].to_numpy(dtype=float) for c in ("yhat", "actual", "scale"))
+    lower, upper = rows["yhat_lower"].to_numpy(), rows["yhat_upper"].to_numpy()
+    error = yhat - actual
+    penalty = 2 / (1 - INTERVAL_LEVEL)
     winkler = (
         (upper - lower)
-        + (2 / alpha) * (lower - actual).clip(lower=0)
-        + (2 / alpha) * (actual - upper).clip(lower=0)
+        + penalty * np.clip(lower - actual, 0, None)
+        + penalty * np.clip(actual - upper, 0, None)
     )
-    inside = actual.between(lower, upper)
-    by_origin = rows["origin"]
-    mase = (error.abs() / rows["scale"]).groupby(by_origin, sort=True).mean()
+    inside = (actual >= lower) & (actual <= upper)
+    origin, _ = pd.factorize(rows["origin"], sort=True)
+    count = np.bincount(origin)
+    mase = np.bincount(origin, np.abs(error) / scale) / count
     return Scores(
         mase=float(mase.mean()),
         coverage_80=float(inside.mean()),
-        bias=float((error / rows["scale"]).mean()),
-        winkler_80=float((winkler / rows["scale"]).mean()),
+        bias=float((error / scale).mean()),
+        winkler_80=float((winkler / scale).mean()),
         mase_by_origin=tuple(float(v) for v in mase),
-        coverage_by_origin=tuple(float(v) for v in inside.groupby(by_origin, sort=True).mean()),
+        coverage_by_origin=tuple(float(v) for v in np.bincount(origin, inside) / count),
     )

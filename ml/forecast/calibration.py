@@ -40,8 +40,10 @@ CALIBRATION_WEEKS = 13
 ADAPTATION_RATE = 0.05
 
 
-def scaled_errors(rows: pd.DataFrame) -> np.ndarray:
-    return ((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy()
+def _quantile(scaled_errors: np.ndarray, level: float) -> float:
+    scores = np.sort(scaled_errors)
+    rank = min(max(math.ceil((len(scores) + 1) * level), 1), len(scores))
+    return float(scores[rank - 1])
 
 
 def conformal_quantile(rows: pd.DataFrame, level: float = INTERVAL_LEVEL) -> float:
@@ -50,18 +52,21 @@ def conformal_quantile(rows: pd.DataFrame, level: float = INTERVAL_LEVEL) -> flo
     The ceil((n + 1) * level)-th smallest of n errors, within the first and the largest: with
     exchangeable errors, the finite-sample guarantee of split conformal prediction.
     """
-    scores = np.sort(scaled_errors(rows))
-    rank = min(max(math.ceil((len(scores) + 1) * level), 1), len(scores))
-    return float(scores[rank - 1])
+    return _quantile(((rows["actual"] - rows["yhat"]).abs() / rows["scale"]).to_numpy(), level)
+
+
+def _bounds(
+    yhat: np.ndarray, scale: np.ndarray, quantile: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The interval around `yhat`; the metrics are never negative."""
+    half_width = quantile * scale
+    return np.clip(yhat - half_width, 0.0, None), yhat + half_width
 
 
 def with_interval(rows: pd.DataFrame, quantile: float) -> pd.DataFrame:
-    """`rows` (with yhat and scale) with the interval; the metrics are never negative."""
-    half_width = quantile * rows["scale"]
-    return rows.assign(
-        yhat_lower=(rows["yhat"] - half_width).clip(lower=0.0),
-        yhat_upper=rows["yhat"] + half_width,
-    )
+    """`rows` (with yhat and scale) with the interval."""
+    lower, upper = _bounds(rows["yhat"].to_numpy(), rows["scale"].to_numpy(), quantile)
+    return rows.assign(yhat_lower=lower, yhat_upper=upper)
 
 
 @dataclass(frozen=True)
@@ -74,35 +79,36 @@ class Calibrated:
 def calibrate_backtest(rows: pd.DataFrame) -> Calibrated:
     """Backtest rows with their interval as it could have been known at each origin, and the
     quantile for the forecast published after the last complete week (module docstring)."""
-    window = pd.Timedelta(weeks=CALIBRATION_WEEKS)
-    selection = rows["block"] == "selection"
-    frames = [with_interval(rows[selection], conformal_quantile(rows[selection]))]
+    yhat, actual, scale = (rows[c].to_numpy(dtype=float) for c in ("yhat", "actual", "scale"))
+    week, origin = rows["week_start"].to_numpy(), rows["origin"].to_numpy()
+    errors = np.abs(actual - yhat) / scale
+    selection = (rows["block"] == "selection").to_numpy()
+    window = np.timedelta64(7 * CALIBRATION_WEEKS, "D")
     miss_rate = 1 - INTERVAL_LEVEL
+
+    quantile = np.full(len(rows), _quantile(errors[selection], INTERVAL_LEVEL))
     alpha = miss_rate
-    issued: list[pd.DataFrame] = []  # held-out rows with their interval, not yet happened
+    pending = np.zeros(len(rows), dtype=bool)  # held-out forecasts whose week has not come
 
-    def learn_until(week: pd.Timestamp) -> None:
-        nonlocal alpha, issued
-        if not issued:
-            return
-        pending = pd.concat(issued)
-        happened = pending["week_start"] <= week
-        now = pending[happened]
-        missed = ~now["actual"].between(now["yhat_lower"], now["yhat_upper"])
-        alpha += ADAPTATION_RATE * float((miss_rate - missed).sum())  # one step per week ahead
-        issued = [pending[~happened]]
+    def learn_until(now: np.datetime64) -> None:
+        nonlocal alpha
+        happened = pending & (week <= now)
+        lower, upper = _bounds(yhat[happened], scale[happened], quantile[happened])
+        missed = (actual[happened] < lower) | (actual[happened] > upper)
+        alpha += ADAPTATION_RATE * float(np.sum(miss_rate - missed))  # one step a week ahead
+        pending[happened] = False
 
-    for origin, forecasts in rows[~selection].groupby("origin", sort=True):
-        learn_until(origin)
-        known = rows[(rows["week_start"] > origin - window) & (rows["week_start"] <= origin)]
-        calibrated = with_interval(forecasts, conformal_quantile(known, 1 - alpha))
-        frames.append(calibrated)
-        issued.append(calibrated)
-    last_week = rows["week_start"].max()
+    for at in np.unique(origin[~selection]):
+        learn_until(at)
+        issued = ~selection & (origin == at)
+        known = (week > at - window) & (week <= at)
+        quantile[issued] = _quantile(errors[known], 1 - alpha)
+        pending |= issued
+    last_week = week.max()
     learn_until(last_week)
-    recent = rows[rows["week_start"] > last_week - window]
+    lower, upper = _bounds(yhat, scale, quantile)
     return Calibrated(
-        rows=pd.concat(frames).sort_index(),
-        quantile=conformal_quantile(recent, 1 - alpha),
+        rows=rows.assign(yhat_lower=lower, yhat_upper=upper),
+        quantile=_quantile(errors[week > last_week - window], 1 - alpha),
         level=1 - alpha,
     )

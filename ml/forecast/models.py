@@ -9,9 +9,12 @@ The candidates (`bench/ml_forecast_report.py` prints how each does on held-out o
 - `seasonal_naive`: the same week last year. The baseline every champion must beat.
 - `growth_seasonal_naive`: the same week last year times the growth of the last 13 weeks over
   the same 13 weeks a year before: shops grow 10-22% a year, which the plain one ignores.
-- `mstl_ets`: STL takes out the yearly pattern, AutoETS forecasts what is left (the level and
-  its trend), the pattern is added back: "ETS with a seasonal term" for weekly data, where
-  ETS itself allows no season longer than 24 (statsforecast, as R's `forecast`).
+- `mstl_ets`: STL takes out the yearly pattern, ETS forecasts what is left (the level and its
+  trend), the pattern is added back: "ETS with a seasonal term" for weekly data, where ETS
+  itself allows no season longer than 24 (statsforecast, as R's `forecast`). The ETS is Holt's
+  linear trend with additive errors (AAN), not a search over the six non-seasonal forms: on
+  held-out origins it did as well (mean MASE 0.788 against 0.790 over 40 synthetic series,
+  0.790 against 0.795 over the demo's 6) at a sixth of the ETS fits.
 
 Both forecast metrics (completed appointments, revenue) are non-negative, so every forecast is
 clipped at zero.
@@ -77,14 +80,16 @@ class MstlEts:
     def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
         from statsforecast.models import MSTL, AutoETS  # numba compiles on import: only when used
 
-        model = MSTL(season_length=WEEKS_PER_YEAR, trend_forecaster=AutoETS(model="ZZN"))
+        model = MSTL(
+            season_length=WEEKS_PER_YEAR, trend_forecaster=AutoETS(model="AAN", damped=False)
+        )
         return np.asarray(model.forecast(y=history, h=horizon)["mean"], dtype=float)
 
 
 @dataclass(frozen=True)
 class Naive:
-    """The last complete week, repeated: the stated fallback for a series too short to
-    backtest (`forecaster.py`), never a candidate."""
+    """The last complete week, repeated: the stated baseline for a series too short to
+    backtest and to repeat a year (`forecaster.py`), never a candidate."""
 
     name: ClassVar[str] = "naive"
 
