@@ -9,8 +9,11 @@
 5. Fit the published model on every complete week; its interval width comes from the most
    recent backtest errors at the level adapted over the held-out weeks (`calibration.py`).
 
-A series too short for the origins gets the stated fallback (`forecaster.fallback_forecaster`)
-and no scores. This module knows nothing about MLflow or the warehouse, so
+A series too short for the origins gets a stated baseline (`forecaster.fallback_forecaster`:
+seasonal naive with a year and a quarter of weeks, naive with less) and no scores: its `mase`,
+`mase_seasonal_naive` and `coverage_80` are NaN (NULL in the mart), never a made-up figure.
+
+This module knows nothing about MLflow or the warehouse, so
 `bench/ml_champion.py` can time it alone.
 """
 
@@ -28,7 +31,7 @@ import pandas as pd
 
 from ml.forecast.backtest import Origins, Scores, backtest, minimum_weeks, rolling_origins, score
 from ml.forecast.calibration import calibrate_backtest
-from ml.forecast.forecaster import Forecaster, fallback_forecaster
+from ml.forecast.forecaster import FALLBACK_MIN_WEEKS, Forecaster, fallback_forecaster
 from ml.forecast.models import BASELINE, PREFERENCE, WEEKS_PER_YEAR
 from ml.forecast.series import WeeklySeries
 
@@ -143,31 +146,33 @@ def evaluate_series(series: WeeklySeries, settings: ForecastSettings) -> SeriesR
 def evaluate_all(
     series: Iterable[WeeklySeries], settings: ForecastSettings, *, workers: int | None = None
 ) -> tuple[list[SeriesResult], dict[str, str]]:
-    """The backtested series' results, and the series too short to backtest with the reason.
+    """Every series' result, and a note per series that was not backtested saying why and what
+    it got instead: a stated baseline, or, under `FALLBACK_MIN_WEEKS` weeks, no forecast.
 
-    Series are independent and each costs about 30 MSTL fits (a few hundredths of a second
-    each, mostly in numba and statsmodels under the GIL), so they are spread over `workers`
-    processes, one per core by default; 1 runs them here.
-
-    The pipeline publishes only backtested forecasts (an owner sees no forecast rather than one
-    without a track record); the `chairside forecast` command also prints the fallbacks.
+    Series are independent and each costs about ten MSTL fits (about 10 ms each, in numba and
+    statsmodels under the GIL), so they are spread over `workers` processes, one per core by
+    default; 1 runs them here.
     """
-    series = list(series)
-    workers = min(len(series), os.cpu_count() or 1) if workers is None else workers
+    notes = {}
+    forecastable = []
+    for item in series:
+        weeks = len(item.values)
+        name = f"{item.shop_id}/{item.metric}"
+        if weeks < FALLBACK_MIN_WEEKS:
+            notes[name] = f"{weeks} complete weeks; no forecast before {FALLBACK_MIN_WEEKS}"
+        else:
+            forecastable.append(item)
+            if weeks < settings.minimum_weeks:
+                notes[name] = (
+                    f"{weeks} complete weeks; a backtest needs at least {settings.minimum_weeks}: "
+                    "stated baseline, no scores"
+                )
+    workers = min(len(forecastable), os.cpu_count() or 1) if workers is None else workers
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            outcomes = list(
-                pool.map(partial(evaluate_series, settings=settings), series, chunksize=4)
+            results = list(
+                pool.map(partial(evaluate_series, settings=settings), forecastable, chunksize=4)
             )
     else:
-        outcomes = [evaluate_series(item, settings) for item in series]
-    results, too_short = [], {}
-    for item, result in zip(series, outcomes, strict=True):
-        if result.backtested:
-            results.append(result)
-        else:
-            too_short[f"{item.shop_id}/{item.metric}"] = (
-                f"{len(item.values)} complete weeks; a backtest needs at least "
-                f"{settings.minimum_weeks}"
-            )
-    return results, too_short
+        results = [evaluate_series(item, settings) for item in forecastable]
+    return results, notes

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from ml.forecast.forecaster import FALLBACK_MIN_WEEKS
+
 INPUT_COLUMNS = ("series_id", "week_start", "value")
 OUTPUT_COLUMNS = (
     "series_id",
@@ -23,7 +25,6 @@ OUTPUT_COLUMNS = (
     "mase_seasonal_naive",
     "coverage_80",
 )
-MIN_WEEKS = 13  # a quarter: less shows no level worth forecasting from
 
 
 class InputError(click.ClickException):
@@ -87,8 +88,8 @@ def _checked(path: Path, series_id: str, rows: pd.DataFrame) -> pd.Series:
             f"{where}, line {row['line']}: {missing} week(s) missing before "
             f"{row['week_start'].date()}; give every week, 0 for a week without activity"
         )
-    if len(rows) < MIN_WEEKS:
-        raise InputError(f"{where}: {len(rows)} weeks; at least {MIN_WEEKS} are needed")
+    if len(rows) < FALLBACK_MIN_WEEKS:
+        raise InputError(f"{where}: {len(rows)} weeks; at least {FALLBACK_MIN_WEEKS} are needed")
     return pd.Series(
         rows["value"].to_numpy(),
         index=pd.DatetimeIndex(rows["week_start"], name="week_start"),
@@ -125,8 +126,9 @@ def forecast_command(input_path: Path, horizon: int, output_path: Path) -> None:
     champion is picked on the earlier origins, scored on the later ones (mase, with
     mase_seasonal_naive on the same origins, and coverage_80 of its calibrated 80% interval) and
     replaced by seasonal naive if it lost to it there. A series too short to backtest (fewer
-    than 52 + 2 x (horizon + 4) weeks) gets the stated baseline instead: model `naive`, the last
-    week repeated with a random-walk interval, and no scores.
+    than 52 + 2 x (horizon + 4) weeks) gets a stated baseline instead, and no scores: model
+    `seasonal_naive` with at least 65 weeks (the same week last year, its interval from the
+    year-on-year errors so far), else `naive` (the last week repeated, a random-walk interval).
     """
     from ml.forecast.champion import ForecastSettings, evaluate_series
     from ml.forecast.series import WeeklySeries
@@ -151,7 +153,7 @@ def forecast_command(input_path: Path, horizon: int, output_path: Path) -> None:
             f"80% coverage {result.coverage_80:.2f}"
             if result.backtested
             else f"{len(values)} weeks, too short to backtest (needs {settings.minimum_weeks}): "
-            "naive baseline, no scores"
+            f"{result.champion} baseline, no scores"
         )
         click.echo(f"{series_id}: {result.champion}; {note}", err=True)
     pd.concat(frames)[list(OUTPUT_COLUMNS)].to_csv(output_path, index=False, float_format="%.4f")

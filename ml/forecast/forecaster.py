@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ml.forecast.backtest import INTERVAL_LEVEL, naive_scale
-from ml.forecast.models import FALLBACK, point_forecast
+from ml.forecast.models import BASELINE, FALLBACK, WEEKS_PER_YEAR, point_forecast
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,28 @@ class Forecaster:
         )
 
 
+FALLBACK_MIN_WEEKS = 13  # a quarter: less shows no level worth forecasting from
+SEASONAL_FALLBACK_WEEKS = WEEKS_PER_YEAR + 13  # a year, and a quarter of year-on-year errors
+
+
 def fallback_forecaster(values: pd.Series) -> Forecaster:
-    """The stated baseline for a series too short to backtest: the last week repeated, with the
-    random-walk interval of its weekly changes (their 80% quantile, widening with the square
-    root of the weeks ahead; fpp3 5.5). Nothing calibrates it: it carries no accuracy claim."""
+    """The stated baseline for a series too short to backtest; no accuracy claim comes with it.
+
+    With a year and a quarter of weeks, seasonal naive (the same week last year), its interval
+    the 80% quantile of its year-on-year errors so far, as wide for every week of the coming
+    year (fpp3 5.5); with less, naive (the last week repeated), its interval the 80% quantile of
+    the weekly changes, widening with the square root of the weeks ahead (a random walk's).
+    """
     y = values.to_numpy(dtype=float)
-    changes = np.abs(np.diff(y))
+    if len(y) < FALLBACK_MIN_WEEKS:
+        raise ValueError(f"{len(y)} weeks; a forecast needs at least {FALLBACK_MIN_WEEKS}")
+    seasonal = len(y) >= SEASONAL_FALLBACK_WEEKS
+    lag = WEEKS_PER_YEAR if seasonal else 1
+    errors = np.abs(y[lag:] - y[:-lag])
     return Forecaster(
-        model=FALLBACK.name,
+        model=BASELINE if seasonal else FALLBACK.name,
         history=y,
         last_week=values.index[-1],
-        quantile=float(np.quantile(changes, INTERVAL_LEVEL)) / naive_scale(y),
-        widens_with_horizon=True,
+        quantile=float(np.quantile(errors, INTERVAL_LEVEL)) / naive_scale(y),
+        widens_with_horizon=not seasonal,
     )

@@ -49,9 +49,9 @@ def series_figure(result: SeriesResult) -> Figure:
     axes.fill_between(
         forecast.index, forecast["yhat_lower"], forecast["yhat_upper"], color=colour, alpha=0.2
     )
+    shown = "held-out backtests (dotted)" if result.backtested else f"{result.champion} baseline"
     axes.set_title(
-        f"{series.shop_id} · {series.metric}: held-out backtests (dotted) and the next "
-        f"{len(forecast)} weeks"
+        f"{series.shop_id} · {series.metric}: {shown} and the next {len(forecast)} weeks"
     )
     axes.set_ylabel(series.metric)
     axes.legend(loc="upper left", fontsize="small")

@@ -115,6 +115,7 @@ def log_forecast_run(
         )
         summary = {
             "series": len(results),
+            "baselines_not_backtested": sum(not result.backtested for result in results),
             "median_champion_mase": champions["mase"].median(),
             "median_seasonal_naive_mase": champions["mase_seasonal_naive"].median(),
             "median_coverage_80": champions["coverage_80"].median(),
@@ -159,6 +160,8 @@ def _log_series(
         "metric": series.metric,
     }
     dataset = _series_dataset(result)
+    if not result.backtested:
+        return _log_baseline(client, experiment_id, result, series_params, series_tags, dataset)
     champion_run_id = ""
     for name, candidate in result.candidates.items():
         is_champion = name == result.champion
@@ -190,7 +193,29 @@ def _log_series(
     return champion_run_id
 
 
+def _log_baseline(
+    client: MlflowClient,
+    experiment_id: str,
+    result: SeriesResult,
+    series_params: Mapping[str, str],
+    series_tags: Mapping[str, str],
+    dataset: DatasetInput,
+) -> str:
+    """The one run of a series too short to backtest: its stated baseline, without scores."""
+    series, name = result.series, result.champion
+    run_tags = {**series_tags, "model": name, "champion": "true", "backtested": "false"}
+    run_name = f"{series.shop_id}/{series.metric}/{name}"
+    with tracked_run(client, experiment_id, run_name, run_tags) as run_id:
+        params = {"model": name, **series_params, **result.forecaster.params}
+        client.log_batch(run_id, params=[Param(key, value) for key, value in params.items()])
+        client.log_inputs(run_id, datasets=[dataset])
+        _log_champion_model(client, run_id, result)
+    return run_id
+
+
 def _origin_weeks(result: SeriesResult, block: str) -> list[str]:
+    if not result.backtested:
+        return []
     backtest = next(iter(result.candidates.values())).backtest
     origins = backtest.loc[backtest["block"] == block, "origin"].drop_duplicates()
     return [origin.date().isoformat() for origin in origins]

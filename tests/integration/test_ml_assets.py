@@ -314,10 +314,11 @@ def test_mlflow_has_the_scoring_run_with_its_holdout_check(ml_run: MlRun) -> Non
 
 
 def test_a_warehouse_too_young_to_model_still_materializes(chairside_env: Settings) -> None:
-    """Three months of data, as in the demo: no series long enough, no history to score; both
-    tables exist, empty, and the run succeeds."""
+    """Forty weeks of a young shop and two clients: too short to backtest, so the stated
+    baseline is published without scores; no history to score clients, so that table exists,
+    empty; the run and its blocking checks succeed."""
     rng = np.random.default_rng(3)
-    weeks = pd.date_range(end=pd.Timestamp(LAST_WEEK), periods=13, freq="W-MON")
+    weeks = pd.date_range(end=pd.Timestamp(LAST_WEEK), periods=40, freq="W-MON")
     appointment_rows = pd.DataFrame(
         {
             "appointment_id": ["a1", "a2"],
@@ -336,7 +337,7 @@ def test_a_warehouse_too_young_to_model_still_materializes(chairside_env: Settin
                 {
                     "shop_id": "water-st",
                     "week_start": weeks.date,
-                    "appointments_completed": rng.integers(50, 90, 13),
+                    "appointments_completed": rng.integers(50, 90, 40),
                     "revenue_total": 3000.0,
                     "is_complete": True,
                 }
@@ -360,7 +361,13 @@ def test_a_warehouse_too_young_to_model_still_materializes(chairside_env: Settin
 
     assert result.success
     with duckdb.connect(str(chairside_env.duckdb_path), read_only=True) as con:
-        assert con.execute("select count(*) from marts.fct_forecasts").fetchone() == (0,)
+        forecasts = con.execute("select * from marts.fct_forecasts").df()
         assert con.execute("select count(*) from marts.fct_customer_scores").fetchone() == (0,)
+    assert len(forecasts) == 2 * 12
+    assert set(forecasts["model"]) == {"naive"}
+    assert forecasts[["mase", "mase_seasonal_naive", "coverage_80"]].isna().all().all()
+    assert (forecasts["yhat_lower"] <= forecasts["yhat_upper"]).all()
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["latest_forecasts_are_well_formed"]
     scores = result.asset_materializations_for_node("marts__fct_customer_scores")[0]
     assert scores.metadata["skipped"].value == "75 days of history; scoring needs 180"

@@ -260,11 +260,33 @@ def test_a_champion_that_loses_to_seasonal_naive_held_out_is_not_published() -> 
     assert result.forecaster.model == "seasonal_naive"
 
 
-def test_a_series_too_short_to_backtest_is_left_out_of_the_pipeline() -> None:
-    short = WeeklySeries("young", "revenue_total", known_shop(1, weeks=60))
-    results, too_short = evaluate_all([short], SETTINGS)
-    assert results == []
-    assert too_short == {"young/revenue_total": "60 complete weeks; a backtest needs at least 84"}
+def test_a_series_too_short_to_backtest_gets_a_stated_baseline_without_scores() -> None:
+    seventy, forty = known_shop(1, weeks=70), known_shop(1, weeks=40)
+    results, notes = evaluate_all(
+        [
+            WeeklySeries("older", "v", seventy),
+            WeeklySeries("young", "v", forty),
+            WeeklySeries("new", "v", known_shop(1, weeks=10)),
+        ],
+        SETTINGS,
+        workers=1,
+    )
+    year_on, young = results
+    # with a year and a quarter: the same weeks last year; with less: the last week repeated
+    assert year_on.champion == "seasonal_naive" and not year_on.backtested
+    assert year_on.forecast["yhat"].tolist() == seventy.iloc[-52:-40].tolist()
+    assert young.champion == "naive"
+    assert (young.forecast["yhat"] == forty.iloc[-1]).all()
+    widths = young.forecast["yhat_upper"] - young.forecast["yhat"]
+    assert widths.is_monotonic_increasing  # a random walk's interval widens
+    for result in results:
+        assert np.isnan([result.mase, result.mase_seasonal_naive, result.coverage_80]).all()
+        assert (result.forecast["yhat_lower"] <= result.forecast["yhat"]).all()
+    assert notes == {
+        "older/v": "70 complete weeks; a backtest needs at least 84: stated baseline, no scores",
+        "young/v": "40 complete weeks; a backtest needs at least 84: stated baseline, no scores",
+        "new/v": "10 complete weeks; no forecast before 13",
+    }
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:

@@ -148,3 +148,20 @@ def test_a_table_from_before_a_new_column_gets_it() -> None:
         assert append_run(con, FORECASTS, forecast_rows("r1", 3), "r1") == 3
         stored = con.execute("select mase_seasonal_naive from marts.fct_forecasts").fetchall()
         assert stored == [(1.4,)] * 3
+
+
+def test_a_table_from_when_scores_were_required_takes_a_baseline_without_them() -> None:
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        required = {
+            name: kind.removesuffix(" not null") + " not null"
+            for name, kind in FORECASTS.columns.items()
+        }
+        columns = ", ".join(f"{name} {kind}" for name, kind in required.items())
+        con.execute(f"create table marts.fct_forecasts ({columns})")
+        baseline = forecast_rows("r1", 2).assign(
+            model="naive", mase=None, mase_seasonal_naive=None, coverage_80=None
+        )
+        assert append_run(con, FORECASTS, baseline, "r1") == 2
+        stored = con.execute("select model, mase, coverage_80 from marts.fct_forecasts").fetchall()
+        assert stored == [("naive", None, None)] * 2

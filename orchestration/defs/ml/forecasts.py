@@ -78,8 +78,8 @@ def fct_forecasts(
     shops = read_frame(warehouse.resolved_path, SHOPS_SQL)
     series, shop_notes = build_weekly_series(weekly, shops)
     settings = config.settings()
-    results, too_short = evaluate_all(series, settings)
-    for name, reason in {**shop_notes, **too_short}.items():
+    results, series_notes = evaluate_all(series, settings)
+    for name, reason in {**shop_notes, **series_notes}.items():
         context.log.warning(f"{name}: {reason}")
 
     champion_runs = {}
@@ -104,7 +104,9 @@ def fct_forecasts(
         metadata={
             "rows": written,
             "series": len(results),
-            "not_forecast": len(too_short),
+            # too short to backtest: a stated baseline without scores
+            "baselines_not_backtested": sum(not result.backtested for result in results),
+            "not_forecast": len(series) - len(results),
             "fits": sum(result.fits for result in results),
             "shop_notes": len(shop_notes),
             # picked on the selection origins but lost to seasonal naive on the held-out ones
