@@ -110,6 +110,10 @@ def time_current_path(weekly: pd.DataFrame) -> dict:
         "skipped": len(skipped),
         "fits": sum(result.fits for result in results),
         "champions": dict(Counter(result.champion for result in results)),
+        # the old path had no held-out block: its coverage was in-sample for the pick
+        "coverage": [
+            result.coverage_80 for result in results if getattr(result, "backtested", False)
+        ],
     }
 
 
@@ -139,6 +143,14 @@ def report(name: str, figures: dict) -> None:
     print(f"    {'series forecast / skipped':<40} {figures['forecast']:5d} / {figures['skipped']}")
     print(f"    {'model fits':<40} {figures['fits']:5d}")
     print(f"    {'champions':<40} {figures['champions']}")
+    coverage = np.asarray(figures["coverage"])
+    if coverage.size:
+        low, median, high = np.quantile(coverage, [0.1, 0.5, 0.9])
+        within = np.mean((coverage >= 0.75) & (coverage <= 0.85))
+        print(
+            f"    {'held-out 80% coverage p10/median/p90':<40} {low:.2f} / {median:.2f} / "
+            f"{high:.2f}; {within:.0%} of series within 0.75-0.85"
+        )
 
 
 def main() -> int:
