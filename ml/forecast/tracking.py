@@ -276,7 +276,10 @@ def _log_champion_model(client: MlflowClient, run_id: str, result: SeriesResult)
     version = mlflow.register_model(
         model.model_uri,
         name,
-        tags={"model": result.champion, "mase": f"{result.mase:.4f}"},
+        tags={
+            "model": result.champion,
+            "mase": f"{result.mase:.4f}" if result.backtested else "not backtested",
+        },
     )
     client.set_registered_model_alias(name, CHAMPION_ALIAS, version.version)
 
