@@ -75,15 +75,20 @@ class GrowthSeasonalNaive:
 
 @dataclass(frozen=True)
 class MstlEts:
+    """statsforecast's `MSTL(season_length=52, trend_forecaster=AutoETS(model="AAN"))`, composed
+    from its two halves (the `mstl` decomposition, then ETS on the deseasonalised weeks plus
+    last year's seasonal component) to skip its per-call DataFrame bookkeeping: the same
+    forecast (the unit tests compare them) at about two thirds of the cost."""
+
     name: ClassVar[str] = "mstl_ets"
 
     def forecast(self, history: np.ndarray, horizon: int) -> np.ndarray:
-        from statsforecast.models import MSTL, AutoETS  # numba compiles on import: only when used
+        from statsforecast.models import AutoETS  # numba compiles on import: only when used
+        from statsforecast.mstl import mstl
 
-        model = MSTL(
-            season_length=WEEKS_PER_YEAR, trend_forecaster=AutoETS(model="AAN", damped=False)
-        )
-        return np.asarray(model.forecast(y=history, h=horizon)["mean"], dtype=float)
+        seasonal = mstl(history, WEEKS_PER_YEAR)["seasonal"].to_numpy()
+        trend = AutoETS(model="AAN", damped=False).forecast(y=history - seasonal, h=horizon)
+        return np.asarray(trend["mean"], dtype=float) + _last_year(seasonal, horizon)
 
 
 @dataclass(frozen=True)

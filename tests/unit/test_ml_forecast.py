@@ -12,7 +12,7 @@ from ml.forecast.backtest import Origins, rolling_origins, score
 from ml.forecast.calibration import calibrate_backtest, conformal_quantile, with_interval
 from ml.forecast.champion import ForecastSettings, evaluate_all, evaluate_series
 from ml.forecast.csv_command import forecast_command
-from ml.forecast.models import recent_growth
+from ml.forecast.models import MstlEts, recent_growth
 from ml.forecast.series import WeeklySeries, build_weekly_series
 
 SETTINGS = ForecastSettings()
@@ -201,6 +201,15 @@ def test_growth_is_the_last_quarter_over_the_same_quarter_a_year_before() -> Non
     history = np.concatenate([np.full(52, 100.0), np.full(13, 120.0)])
     assert recent_growth(history) == pytest.approx(1.2)
     assert recent_growth(np.full(52, 100.0)) == 1.0  # not a year and a quarter yet
+
+
+def test_mstl_ets_is_statsforecast_s_mstl_with_holt_s_trend() -> None:
+    from statsforecast.models import MSTL, AutoETS
+
+    history = known_shop(4, weeks=90).to_numpy(dtype=float)
+    library = MSTL(season_length=52, trend_forecaster=AutoETS(model="AAN", damped=False))
+    expected = library.forecast(y=history, h=12)["mean"]
+    assert MstlEts().forecast(history, 12) == pytest.approx(expected)
 
 
 def test_a_shop_of_known_structure_is_forecast_honestly() -> None:
