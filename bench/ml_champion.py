@@ -22,6 +22,7 @@ import argparse
 import inspect
 import json
 import os
+import resource
 import subprocess
 import sys
 import tarfile
@@ -77,6 +78,15 @@ def synthetic_weeks(shops: int, years: float, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the selection's worker processes):
+    what the work costs whatever else the machine is doing, unlike the wall clock."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def time_current_path(weekly: pd.DataFrame) -> dict:
     """Time whichever `ml.forecast` is importable: the new API or the old one."""
     from ml.forecast import champion, series
@@ -99,12 +109,13 @@ def time_current_path(weekly: pd.DataFrame) -> dict:
     started = time.perf_counter()
     champion.evaluate_all(built[:1], settings)
     warm_up = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     results, skipped = champion.evaluate_all(built, settings)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     return {
         "warm_up": warm_up,
         "elapsed": elapsed,
+        "cpu": cpu,
         "series": len(built),
         "forecast": len(results),
         "skipped": len(skipped),
@@ -139,6 +150,8 @@ def report(name: str, figures: dict) -> None:
     print(f"  {name}")
     print(f"    {'warm-up (imports, numba, first fits)':<40} {figures['warm_up']:8.2f} s")
     print(f"    {'selection, all series':<40} {figures['elapsed']:8.2f} s")
+    if "cpu" in figures:
+        print(f"    {'selection, CPU (all processes)':<40} {figures['cpu']:8.2f} s")
     print(f"    {'per series':<40} {figures['elapsed'] / figures['series']:8.3f} s")
     print(f"    {'series forecast / skipped':<40} {figures['forecast']:5d} / {figures['skipped']}")
     print(f"    {'model fits':<40} {figures['fits']:5d}")
@@ -172,7 +185,8 @@ def main() -> int:
     weekly = synthetic_weeks(args.shops, args.years, args.seed)
     print(
         f"champion selection: {args.shops} shops x 2 metrics, {args.years:g} years "
-        f"(+ a partial first week), seed {args.seed}"
+        f"(+ a partial first week), seed {args.seed}; {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the start"
     )
     new = time_current_path(weekly)
     report("new (this checkout)", new)
