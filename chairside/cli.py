@@ -20,6 +20,7 @@ from chairside.inbox_command import inbox_group
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ml.clv.score_command import score_command
+from ml.forecast.csv_command import forecast_command
 
 if TYPE_CHECKING:
     from chairside.demo import DemoDataset
@@ -54,6 +55,7 @@ def main() -> None:
 
 main.add_command(inbox_group)
 main.add_command(score_command)
+main.add_command(forecast_command)
 
 
 def _demo_options(command):

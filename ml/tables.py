@@ -29,6 +29,21 @@ class RunTable:
         columns = ",\n    ".join(f"{name} {kind}" for name, kind in self.columns.items())
         return f"create table if not exists {self.name} (\n    {columns}\n)"
 
+    @property
+    def upgrade_ddl(self) -> list[str]:
+        """Columns added since a warehouse's table was created, added to it, and columns that
+        have since become nullable, relaxed. Added ones are nullable: the rows of earlier runs
+        have no value for them."""
+        return [
+            f"alter table {self.name} add column if not exists {name} "
+            f"{kind.removesuffix(' not null')}"
+            for name, kind in self.columns.items()
+        ] + [
+            f"alter table {self.name} alter column {name} drop not null"
+            for name, kind in self.columns.items()
+            if not kind.endswith(" not null")
+        ]
+
 
 FORECASTS = RunTable(
     name="marts.fct_forecasts",
@@ -43,8 +58,11 @@ FORECASTS = RunTable(
         "yhat_lower": "double not null",
         "yhat_upper": "double not null",
         "model": "varchar not null",
-        "mase": "double",  # NULL when the backtest had a constant training series
-        "coverage_80": "double not null",
+        # held out, of the champion; the three are NULL for a stated baseline published for a
+        # series too short to backtest
+        "mase": "double",
+        "mase_seasonal_naive": "double",  # held out, same origins; never below mase
+        "coverage_80": "double",  # held out
         "mlflow_run_id": "varchar not null",
         "trained_through_week": "date not null",
         "created_at": "timestamp with time zone not null",
@@ -88,6 +106,8 @@ def append_run(
     with transaction(con):
         con.execute(f"create schema if not exists {table.name.split('.')[0]}")
         con.execute(table.ddl)
+        for ddl in table.upgrade_ddl:
+            con.execute(ddl)
         con.execute(f"delete from {table.name} where {table.run_id_column} = ?", [run_id])
         if not rows.empty:
             con.register("run_rows", rows[list(table.columns)])

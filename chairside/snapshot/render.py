@@ -184,13 +184,20 @@ def _forecast_html(snapshot: Snapshot) -> str:
         parts.append(
             f'<h3 style="margin:16px 0 4px 0;font-size:15px;">{label}</h3>'
             f'<p style="{NOTE}margin:0 0 6px 0;">Model: {escape(str(champion["model"]))}. '
-            f"In its backtest: MASE {_mase(champion['mase'])} (its error over a typical "
-            "week-to-week change; lower is better), and the 80% range held the actual "
-            f"{champion['coverage_80']:.0%} of weeks."
-            f"</p>{chart}"
+            f"{_track_record(champion)}</p>{chart}"
         )
     parts.append(_forecast_table(snapshot.ahead, snapshot.currency))
     return "\n".join(parts)
+
+
+def _track_record(champion: pd.Series) -> str:
+    if pd.isna(champion["coverage_80"]):
+        return "Too few weeks yet to backtest it: a stated baseline without a track record."
+    return (
+        f"In its backtest: MASE {_mase(champion['mase'])} (its error over a typical "
+        "week-to-week change; lower is better), and the 80% range held the actual "
+        f"{champion['coverage_80']:.0%} of weeks."
+    )
 
 
 def _mase(value: float) -> str:

@@ -1,2 +1,3 @@
-"""Weekly forecasts per shop: Prophet against seasonal-naive and ETS baselines, chosen by
-rolling-origin backtests (METRICS.md, Forecasts)."""
+"""Weekly forecasts per shop: seasonal naive, growth-adjusted seasonal naive and MSTL with ETS,
+the champion chosen on earlier rolling-origin backtests over complete weeks and scored on later
+ones (METRICS.md, Forecasts)."""

@@ -1,6 +1,6 @@
 """The rows of `marts.fct_forecasts` for one forecast run: the champion's next weeks per series,
-with its backtest MASE and coverage on every row so a reader never sees a forecast without its
-track record."""
+with its held-out MASE, seasonal naive's beside it, and its coverage on every row, so a reader
+never sees a forecast without its track record."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ def forecast_rows(
     frames = []
     for result in results:
         series = result.series
-        champion = result.candidates[result.champion]
-        forecast = champion.forecast
+        forecast = result.forecast
         frames.append(
             pd.DataFrame(
                 {
@@ -38,8 +37,9 @@ def forecast_rows(
                     "yhat_lower": forecast["yhat_lower"].to_numpy(),
                     "yhat_upper": forecast["yhat_upper"].to_numpy(),
                     "model": result.champion,
-                    "mase": champion.scores.mase,
-                    "coverage_80": champion.scores.coverage_80,
+                    "mase": result.mase,
+                    "mase_seasonal_naive": result.mase_seasonal_naive,
+                    "coverage_80": result.coverage_80,
                     "mlflow_run_id": champion_runs[series.shop_id, series.metric],
                     "trained_through_week": series.trained_through_week,
                     "created_at": created_at,

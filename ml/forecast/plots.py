@@ -1,10 +1,10 @@
-"""The picture logged with every candidate run of a series: recent history, each candidate's
-backtest forecasts and next weeks, the champion's 80% interval, and every candidate's scores in
-the legend, so a run shows its model next to the ones it was compared with.
+"""The one comparison plot of a series, logged with its champion's run: recent history, every
+candidate's held-out backtest forecasts with its held-out MASE and coverage in the legend, and
+the champion's next weeks with their 80% interval.
 
-One figure per series, logged into each of its candidate runs: rendering is most of the cost of
-recording a forecast run. Built on `matplotlib.figure.Figure` rather than pyplot, so no global
-figure state is kept between the hundreds of plots of a run.
+Rendering is most of the cost of recording a forecast run, hence one figure per series. Built on
+`matplotlib.figure.Figure` rather than pyplot, so no global figure state is kept between the
+hundreds of plots of a run.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from matplotlib.figure import Figure
 from ml.forecast.champion import SeriesResult
 
 HISTORY_WEEKS = 104
-COLOURS = {"prophet": "tab:blue", "seasonal_naive": "tab:green", "ets": "tab:orange"}
+COLOURS = {
+    "seasonal_naive": "tab:green",
+    "growth_seasonal_naive": "tab:blue",
+    "mstl_ets": "tab:orange",
+}
 
 
 def series_figure(result: SeriesResult) -> Figure:
@@ -26,33 +30,28 @@ def series_figure(result: SeriesResult) -> Figure:
     history = series.values.iloc[-HISTORY_WEEKS:]
     axes.plot(history.index, history.to_numpy(), color="black", linewidth=1, label="actual")
     for name, candidate in result.candidates.items():
-        colour = COLOURS[name]
-        champion = name == result.champion
-        for _, window in candidate.backtest.groupby("cutoff"):
+        scores = candidate.held_out
+        held_out = candidate.backtest[candidate.backtest["block"] == "held_out"]
+        for number, (_, window) in enumerate(held_out.groupby("origin")):
             axes.plot(
-                window["week_start"], window["yhat"], color=colour, linestyle=":", linewidth=1
+                window["week_start"],
+                window["yhat"],
+                color=COLOURS.get(name, "tab:gray"),
+                linestyle=":",
+                linewidth=1,
+                label=None
+                if number
+                else f"{name}{' (champion)' if name == result.champion else ''}: held-out "
+                f"MASE {scores.mase:.2f}, 80% coverage {scores.coverage_80:.0%}",
             )
-        scores = candidate.scores
-        axes.plot(
-            candidate.forecast.index,
-            candidate.forecast["yhat"],
-            color=colour,
-            linewidth=2 if champion else 1,
-            linestyle="-" if champion else "--",
-            label=f"{name}{' (champion)' if champion else ''}: "
-            f"MASE {scores.mase:.2f}, 80% coverage {scores.coverage_80:.0%}",
-        )
-        if champion:
-            axes.fill_between(
-                candidate.forecast.index,
-                candidate.forecast["yhat_lower"],
-                candidate.forecast["yhat_upper"],
-                color=colour,
-                alpha=0.2,
-            )
+    forecast, colour = result.forecast, COLOURS.get(result.champion, "tab:gray")
+    axes.plot(forecast.index, forecast["yhat"], color=colour, linewidth=2)
+    axes.fill_between(
+        forecast.index, forecast["yhat_lower"], forecast["yhat_upper"], color=colour, alpha=0.2
+    )
+    shown = "held-out backtests (dotted)" if result.backtested else f"{result.champion} baseline"
     axes.set_title(
-        f"{series.shop_id} · {series.metric}: backtests (dotted) and the next "
-        f"{len(result.candidates[result.champion].forecast)} weeks"
+        f"{series.shop_id} · {series.metric}: {shown} and the next {len(forecast)} weeks"
     )
     axes.set_ylabel(series.metric)
     axes.legend(loc="upper left", fontsize="small")

@@ -1,19 +1,24 @@
-"""From `fct_weekly_shop_metrics` rows to the complete weekly series the models train on.
+"""From `fct_weekly_shop_metrics` rows to the weekly series the models train on.
 
-Models need no half-finished week: a Wednesday's revenue, or a first week that began on a
-Saturday, looks like a collapse. The mart says which weeks are complete (`is_complete`), so each
-shop's series runs over those alone; quiet weeks are rows of zeros in the mart, not gaps.
+Only complete weeks count (METRICS.md): the mart's `is_complete` is false for a shop's partial
+first week (its data start mid-week) and for the week in progress, and a model must see
+neither: a half week looks like a collapse in visits. No clock is needed here; the mart decided.
+
+Between a shop's first and last complete week:
+- a complete week without a row, or with NULL metrics, is a week without activity: a real zero
+  (the mart writes a row for every week, so this only happens in hand-made frames);
+- a closed holiday week is complete, with zeros, and stays: the seasonal candidates learn it;
+- an incomplete week cannot be interior in the mart. Should one ever be, the weeks before it are
+  not contiguous with the rest, so the series starts after it, and the shortening is reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-
-from ml.forecast.public_holidays import province_for_time_zone
 
 FORECAST_METRICS = ("appointments_completed", "revenue_total")
 
@@ -25,7 +30,6 @@ class WeeklySeries:
     shop_id: str
     metric: str
     values: pd.Series
-    subdivision: str | None  # the province whose public holidays apply
 
     @property
     def trained_through_week(self) -> dt.date:
@@ -37,37 +41,38 @@ def build_weekly_series(
     shops: pd.DataFrame,
     *,
     metrics: Sequence[str] = FORECAST_METRICS,
-    subdivisions: Mapping[str, str] | None = None,
 ) -> tuple[list[WeeklySeries], dict[str, str]]:
-    """Every shop's series per metric over its complete weeks, and the shops left out with the
-    reason.
+    """Every shop's complete-week series per metric, and notes on shops left out or shortened.
 
-    `weekly` has shop_id, week_start, is_complete and the metric columns; `shops` has shop_id and
-    time_zone. `subdivisions` names a shop's province where its time zone does not say (Montreal
-    and Toronto share `America/Toronto`).
+    `weekly` has shop_id, week_start, is_complete and the metric columns; `shops` has shop_id
+    (a shop of the mart missing from dim_shop is reported, not forecast).
     """
-    overrides = subdivisions or {}
-    zones = dict(zip(shops["shop_id"], shops["time_zone"], strict=True))
+    known = set(shops["shop_id"])
     series: list[WeeklySeries] = []
-    skipped: dict[str, str] = {}
+    notes: dict[str, str] = {}
     for shop_id, rows in weekly.groupby("shop_id", sort=True):
-        zone = zones.get(shop_id)
-        if zone is None:
-            skipped[shop_id] = "no time zone in dim_shop"
+        if shop_id not in known:
+            notes[shop_id] = "not in dim_shop"
             continue
-        rows = rows[rows["is_complete"].astype(bool)]
-        if rows.empty:
-            skipped[shop_id] = "no complete week yet"
+        rows = rows.assign(week_start=pd.to_datetime(rows["week_start"]))
+        complete = rows["is_complete"].fillna(False).astype(bool)
+        if not complete.any():
+            notes[shop_id] = "no complete week yet"
             continue
-        frame = rows.assign(week_start=pd.to_datetime(rows["week_start"])).set_index("week_start")
-        weeks = pd.date_range(frame.index.min(), frame.index.max(), freq="W-MON")
-        if len(weeks) != len(frame):
-            skipped[shop_id] = f"{len(weeks) - len(frame)} weeks inside its history are incomplete"
-            continue
-        frame = frame.sort_index()[list(metrics)].astype(float)
-        subdivision = overrides.get(shop_id) or province_for_time_zone(zone)
+        first, last = rows.loc[complete, "week_start"].agg(["min", "max"])
+        interior_incomplete = rows.loc[
+            ~complete & rows["week_start"].between(first, last), "week_start"
+        ]
+        if not interior_incomplete.empty:
+            gap = interior_incomplete.max()
+            first = gap + pd.Timedelta(weeks=1)
+            notes[shop_id] = (
+                f"week of {gap.date()} is incomplete; series starts after it, on {first.date()}"
+            )
+        weeks = pd.date_range(first, last, freq="W-MON", name="week_start")
+        frame = rows[complete].set_index("week_start")[list(metrics)].astype(float)
+        frame = frame.reindex(weeks).fillna(0.0)
         series.extend(
-            WeeklySeries(str(shop_id), metric, frame[metric].rename(metric), subdivision)
-            for metric in metrics
+            WeeklySeries(str(shop_id), metric, frame[metric].rename(metric)) for metric in metrics
         )
-    return series, skipped
+    return series, notes

@@ -16,7 +16,7 @@ import pandas as pd
 from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 
-from ml.forecast.models import FittedForecaster
+from ml.forecast.forecaster import Forecaster
 
 ENTRY_POINT = Path(__file__).with_name("pyfunc_entry.py")
 FORECASTER_ARTIFACT = "forecaster"
@@ -39,7 +39,7 @@ SIGNATURE = ModelSignature(
 INPUT_EXAMPLE = pd.DataFrame({"horizon_weeks": [1, 2, 3]})
 
 
-def save_forecaster(fitted: FittedForecaster, directory: Path) -> Path:
+def save_forecaster(fitted: Forecaster, directory: Path) -> Path:
     path = directory / f"{FORECASTER_ARTIFACT}.pkl"
     with path.open("wb") as file:
         pickle.dump(fitted, file)
@@ -51,7 +51,7 @@ class ForecastModel(mlflow.pyfunc.PythonModel):
 
     def load_context(self, context: mlflow.pyfunc.PythonModelContext) -> None:
         with Path(context.artifacts[FORECASTER_ARTIFACT]).open("rb") as file:
-            self._fitted: FittedForecaster = pickle.load(file)
+            self._fitted: Forecaster = pickle.load(file)
 
     def predict(
         self,

@@ -76,6 +76,7 @@ def test_both_marts_have_freshness_and_content_checks() -> None:
     assert by_asset[marts("fct_forecasts")] == {
         "freshness_check",
         "latest_forecasts_are_well_formed",
+        "latest_forecasts_are_in_band",
     }
     assert by_asset[marts("fct_customer_scores")] == {
         "freshness_check",

@@ -137,6 +137,20 @@ def test_last_week_is_shown_against_its_forecast() -> None:
     assert "Model: ets" in html and "MASE 0.80" in html and "MASE n/a" in html
 
 
+def test_a_baseline_without_a_backtest_says_it_has_no_track_record() -> None:
+    champions = pd.DataFrame(
+        {
+            "metric": ["appointments_completed", "revenue_total"],
+            "model": ["naive", "seasonal_naive"],
+            "mase": [None, None],
+            "coverage_80": [None, None],
+        }
+    )
+    html = render_html(snapshot(champions=champions))
+    assert html.count("a stated baseline without a track record") == 2
+    assert "nan%" not in html and "MASE n/a" not in html
+
+
 def test_missing_marts_say_so_instead_of_failing() -> None:
     html = render_html(
         snapshot(ahead=None, champions=None, forecast_for_last_week=None, at_risk=None)

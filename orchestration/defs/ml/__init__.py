@@ -8,6 +8,7 @@ from orchestration.defs.ml.checks import (
     FRESHNESS_CHECKS,
     churn_risk_holds_its_band,
     freshness_sensor,
+    latest_forecasts_are_in_band,
     latest_forecasts_are_well_formed,
     latest_scores_are_well_formed,
 )
@@ -20,8 +21,9 @@ ML_ASSETS = [fct_forecasts, fct_customer_scores]
 ML_CHECKS = [
     *FRESHNESS_CHECKS,
     latest_forecasts_are_well_formed,
-    latest_scores_are_well_formed,
     churn_risk_holds_its_band,
+    latest_forecasts_are_in_band,
+    latest_scores_are_well_formed,
 ]
 ML_JOBS = [ml_weekly_job]
 ML_SCHEDULES = [ml_weekly_schedule]
