@@ -64,7 +64,8 @@ def record_call(
         started_at=started_at,
         duration_sec=_call_seconds(rng, outcome, intent),
         outcome=outcome,
-        intent=intent,
+        # a phone system files a call's intent from what was said: nobody heard a missed call
+        intent=None if outcome is CallOutcome.MISSED else intent,
         appointment_id=appointment_id,
     )
 

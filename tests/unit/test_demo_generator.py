@@ -427,6 +427,8 @@ def test_after_hours_calls_mostly_go_unanswered(dataset: DemoDataset) -> None:
             data["outcome"] == "answered"
         )
         assert (data["duration_sec"] == 0) == (data["outcome"] == "missed")
+        if data["outcome"] == "missed":  # nobody heard what a missed caller wanted
+            assert data["intent"] is None
     after_hours, open_hours = answered[False], answered[True]
     assert len(after_hours) > 20
     assert sum(after_hours) / len(after_hours) < 0.15

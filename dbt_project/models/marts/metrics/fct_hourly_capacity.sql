@@ -80,7 +80,8 @@ final as (
         coalesce(occupied.appointments_started, 0) as appointments_started,
         coalesce(occupied.occupied_minutes, 0) as occupied_minutes,
         coalesce(open_hours.staff_minutes_available, 0) as staff_minutes_available,
-        {{ safe_divide('occupied.occupied_minutes', 'open_hours.staff_minutes_available') }}
+        -- an open hour nobody was booked in is 0% used, not unknown
+        {{ safe_divide('coalesce(occupied.occupied_minutes, 0)', 'open_hours.staff_minutes_available') }}
             as utilization
     from open_hours
     full outer join occupied using (shop_id, hour_start)
@@ -88,7 +89,9 @@ final as (
 
 select
     final.*,
+    {{ is_complete_week('final.week_start') }} as is_complete,
     {{ as_of_date('shops.time_zone') }} as as_of_date,
     now() as refreshed_at
 from final
 inner join {{ ref('dim_shop') }} as shops using (shop_id)
+left join {{ ref('int_shops__data_coverage') }} as coverage using (shop_id)

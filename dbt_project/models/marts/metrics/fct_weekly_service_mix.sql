@@ -38,6 +38,7 @@ final as (
     select
         aggregated.shop_id,
         aggregated.week_start,
+        {{ is_complete_week('aggregated.week_start') }} as is_complete,
         aggregated.service_code,
         services.service_name,
         services.category,
@@ -52,6 +53,7 @@ final as (
     from aggregated
     inner join shops using (shop_id)
     left join services using (shop_id, service_code)
+    left join {{ ref('int_shops__data_coverage') }} as coverage using (shop_id)
     window shop_week as (partition by aggregated.shop_id, aggregated.week_start)
 )
 

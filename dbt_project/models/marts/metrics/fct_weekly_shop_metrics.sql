@@ -141,9 +141,7 @@ joined as (
         weeks.shop_id,
         weeks.week_start,
         coverage.as_of_date,
-        weeks.week_start >= coverage.covered_from
-            and weeks.week_start + 6 <= coverage.covered_through
-            and weeks.week_start + 7 <= coverage.as_of_date as is_complete,
+        {{ is_complete_week('weeks.week_start') }} as is_complete,
         coalesce(call_metrics.calls_total, 0) as calls_total,
         coalesce(call_metrics.calls_answered, 0) as calls_answered,
         coalesce(call_metrics.calls_missed, 0) as calls_missed,

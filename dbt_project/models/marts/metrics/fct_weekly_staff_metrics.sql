@@ -59,6 +59,7 @@ final as (
         aggregated.shop_id,
         aggregated.staff_id,
         aggregated.week_start,
+        {{ is_complete_week('aggregated.week_start') }} as is_complete,
         aggregated.visits,
         aggregated.clients_served,
         aggregated.new_clients,
@@ -80,6 +81,7 @@ final as (
         now() as refreshed_at
     from aggregated
     inner join shops using (shop_id)
+    left join {{ ref('int_shops__data_coverage') }} as coverage using (shop_id)
 )
 
 select * from final
