@@ -4,6 +4,7 @@ threads, so the Python side only sees ready messages in large batches."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 
 from confluent_kafka import (
@@ -22,6 +23,10 @@ from ingestion.kafka.rdkafka_config import rdkafka_config
 from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
+
+# librdkafka's close waits for every request still out, a group commit to a broker that is gone
+# included, and takes no timeout; past this it is left to finish (or not) on its own thread.
+CLOSE_TIMEOUT_SECONDS = 10.0
 # librdkafka's own logs and its error callbacks: both repeat every retry while a broker is lost.
 client_log = rdkafka_logger()
 
@@ -148,4 +153,14 @@ class ConfluentReader:
             log.warning("group commit of %s failed (the warehouse has them): %s", offsets, error)
 
     def close(self) -> None:
-        self._consumer.close()
+        """Bounded, so a lost broker fails the run with its own error instead of hanging it."""
+        closer = threading.Thread(target=self._consumer.close, name="kafka-close", daemon=True)
+        closer.start()
+        closer.join(CLOSE_TIMEOUT_SECONDS)
+        if closer.is_alive():
+            log.warning(
+                "the Kafka consumer of %s did not close within %g s (is the broker gone?); "
+                "left to close on its own",
+                self._topic,
+                CLOSE_TIMEOUT_SECONDS,
+            )

@@ -159,7 +159,7 @@ def test_segments_and_the_call_list_come_from_the_latest_scoring_run(demo) -> No
     assert "Developing" not in set(segments["segment"])  # the older run's only segment
     at_risk = clients.at_risk(path, ("water-st",), DEMO_CLOCK.as_of)
     assert len(at_risk) > 0
-    assert at_risk["predicted_clv_12m"].is_monotonic_decreasing
+    assert at_risk["value_at_stake"].is_monotonic_decreasing
     assert set(at_risk["home_shop"]) == {"Water St"}
     booked_ahead = scalar(
         path,

@@ -98,8 +98,8 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
             append_run(con, FORECASTS, pd.DataFrame(rows), f"forecast-{run}")
 
         clients = con.execute(
-            "select customer_key, days_overdue, last_visit_date, days_since_last_visit, "
-            "avg_visit_interval_days from marts.dim_customer where is_client"
+            "select customer_key, days_overdue, last_visit_date, avg_visit_interval_days "
+            "from marts.dim_customer where is_client"
         ).df()
         scored_at = pd.Timestamp(through, tz="UTC") + pd.Timedelta(days=7)
         for run, when in (
@@ -110,9 +110,11 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
             value = rng.gamma(2, 300, len(clients)).round(2)
             overdue = clients["days_overdue"]
             usual = clients["avg_visit_interval_days"].fillna(30.0)
-            ratio = clients["days_since_last_visit"] / usual
+            as_of = pd.Timestamp(through + dt.timedelta(days=6))
+            since = (as_of - pd.to_datetime(clients["last_visit_date"])).dt.days
+            ratio = since / usual
             churn = 1 - p_alive
-            lapsed = (clients["days_since_last_visit"] > 365) | (churn >= 0.9)
+            lapsed = (since > 365) | (churn >= 0.9)
             at_risk = ~lapsed & ((ratio >= 1.5) | (churn >= 0.5))
             segment = np.select(
                 [
@@ -181,10 +183,12 @@ def test_the_latest_scoring_run_files_at_risk_clients_by_metrics_md(ml_warehouse
     path, _ = ml_warehouse
     with duckdb.connect(str(path), read_only=True) as con:
         misfiled, clients, duplicates = con.execute(
-            "select count(*) filter (where (segment = 'At-Risk') != (churn_risk >= 0.5 "
-            "or coalesce(days_overdue > 30, false))), count(*), "
+            "select count(*) filter (where (segment = 'Lapsed') != lapsed "
+            "or (segment = 'At-Risk') != (not lapsed and (churn_risk >= 0.5 "
+            "or coalesce(overdue_ratio >= 1.5, false)))), count(*), "
             "count(*) - count(distinct customer_key) "
-            "from marts.fct_customer_scores where scoring_run_id = 'scores-new'"
+            "from (select *, as_of_date - last_visit_date > 365 or churn_risk >= 0.9 as lapsed "
+            "from marts.fct_customer_scores) where scoring_run_id = 'scores-new'"
         ).fetchone()
     assert (misfiled, duplicates) == (0, 0)
     assert clients > 1000

