@@ -171,7 +171,7 @@ def test_segments_and_the_call_list_come_from_the_latest_scoring_run(demo) -> No
     assert (
         at_risk["why"]
         .str.fullmatch(
-            r"(usually every \d+ (weeks|days)|came once); last came \d+ (weeks|days?) ago; "
+            r"(usually every \d+ (weeks?|days?)|came once); last came \d+ (weeks?|days?) ago; "
             r"about CAD [\d,]+ a year"
         )
         .all()
