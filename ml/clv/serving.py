@@ -16,7 +16,6 @@ input (in the stored scores: of their home shop).
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from ml.clv.churn import ChurnClassifier
 from ml.clv.models import ClientValueModels
 from ml.clv.rfm import rfm_summary
 from ml.clv.scores import score_clients
+from ml.pickled_model import PickledModel, save_pickled
 
 ENTRY_POINT = Path(__file__).with_name("pyfunc_entry.py")
 MODEL_ARTIFACT = "client_value"
@@ -109,18 +109,14 @@ class FittedClientValue:
 
 
 def save_fitted(fitted: FittedClientValue, directory: Path) -> Path:
-    path = directory / f"{MODEL_ARTIFACT}.pkl"
-    with path.open("wb") as file:
-        pickle.dump(fitted, file)
-    return path
+    return save_pickled(fitted, directory, MODEL_ARTIFACT)
 
 
-class ClientValueModel(mlflow.pyfunc.PythonModel):
+class ClientValueModel(PickledModel):
     """Scores of every client in the input, as of the run's as-of date unless `as_of` is given."""
 
-    def load_context(self, context: mlflow.pyfunc.PythonModelContext) -> None:
-        with Path(context.artifacts[MODEL_ARTIFACT]).open("rb") as file:
-            self._fitted: FittedClientValue = pickle.load(file)
+    artifact = MODEL_ARTIFACT
+    _fitted: FittedClientValue
 
     def predict(
         self,

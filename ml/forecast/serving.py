@@ -7,7 +7,6 @@ fitted forecaster travels as a pickled artifact beside it. Loading needs this en
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 
 from ml.forecast.forecaster import Forecaster
+from ml.pickled_model import PickledModel, save_pickled
 
 ENTRY_POINT = Path(__file__).with_name("pyfunc_entry.py")
 FORECASTER_ARTIFACT = "forecaster"
@@ -40,18 +40,14 @@ INPUT_EXAMPLE = pd.DataFrame({"horizon_weeks": [1, 2, 3]})
 
 
 def save_forecaster(fitted: Forecaster, directory: Path) -> Path:
-    path = directory / f"{FORECASTER_ARTIFACT}.pkl"
-    with path.open("wb") as file:
-        pickle.dump(fitted, file)
-    return path
+    return save_pickled(fitted, directory, FORECASTER_ARTIFACT)
 
 
-class ForecastModel(mlflow.pyfunc.PythonModel):
+class ForecastModel(PickledModel):
     """Forecast `horizon_weeks` (1 = the week after the last training week) for each input row."""
 
-    def load_context(self, context: mlflow.pyfunc.PythonModelContext) -> None:
-        with Path(context.artifacts[FORECASTER_ARTIFACT]).open("rb") as file:
-            self._fitted: Forecaster = pickle.load(file)
+    artifact = FORECASTER_ARTIFACT
+    _fitted: Forecaster
 
     def predict(
         self,
