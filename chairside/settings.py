@@ -69,6 +69,8 @@ class Settings:
     clock: Clock = field(default_factory=Clock)
     # How long an inbox file must be left unchanged before any load path reads it.
     inbox_settle_seconds: float = 5.0
+    # Where the marimo apps are served for the people who get the snapshot; None: no links.
+    apps_url: str | None = None
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -242,4 +244,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         inbox_settle_seconds=_positive_float(
             env, "CHAIRSIDE_INBOX_SETTLE_SECONDS", Settings.inbox_settle_seconds
         ),
+        apps_url=env.get("CHAIRSIDE_APPS_URL") or None,
     )

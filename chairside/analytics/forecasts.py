@@ -45,6 +45,7 @@ select
     s.shop_name, f.metric,
     any_value(f.model) as model,
     any_value(f.mase) as mase,
+    any_value(f.mase_seasonal_naive) as mase_seasonal_naive,
     any_value(f.coverage_80) as coverage_80,
     any_value(f.trained_through_week) as trained_through_week,
     any_value(f.created_at) as created_at,

@@ -16,6 +16,7 @@ from chairside.clock import Clock
 from chairside.settings import Settings
 from chairside.snapshot import mail
 from chairside.snapshot.content import build_snapshot
+from chairside.snapshot.images import Image, forecast_images
 from chairside.snapshot.render import render_html, render_text, title
 
 
@@ -64,7 +65,8 @@ def deliver(
     first_wait: float = 2.0,
 ) -> Outcome:
     snapshot = build_snapshot(settings.duckdb_path, catalog, shop_id, clock)
-    html = render_html(snapshot)
+    images = forecast_images(snapshot)
+    html = render_html(snapshot, images, apps_url=settings.apps_url)
     path = snapshot_path(settings.reports_dir, shop_id, snapshot.week)
     write_atomically(path, html)
 
@@ -80,7 +82,9 @@ def deliver(
         recipient=snapshot.owner_email,
         subject=title(snapshot),
         text=render_text(snapshot),
-        html=html,
+        html=render_html(snapshot, images, src=Image.cid_uri, apps_url=settings.apps_url),
+        attachment=html,
+        images=images.values(),
         filename=path.name,
     )
     try:

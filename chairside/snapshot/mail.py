@@ -1,9 +1,9 @@
 """The snapshot as an email, and its delivery over SMTP (STARTTLS, TLS or, asked for by name,
 plain text, and login from the settings).
 
-The body is multipart/alternative (plain text, then the HTML with its inline SVG charts); the
-HTML file is attached as well, because some mail clients strip inline SVG and the attachment
-opens in any browser, offline.
+The body is multipart/alternative: plain text, then the HTML with its charts as PNG parts it
+points at by Content-ID (multipart/related), which mail clients show inline where they block
+data URIs. The HTML file, charts embedded, is attached as well: it opens in any browser, offline.
 
 A send that fails for a reason that may pass (connection refused or dropped, a 4xx reply) is
 retried with growing waits; a permanent refusal (5xx: bad login, unknown recipient) is not,
@@ -15,11 +15,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from chairside.settings import SmtpSettings
+from chairside.snapshot.images import Image
 
 
 class NotSent(RuntimeError):
@@ -31,8 +32,18 @@ class NotSent(RuntimeError):
 
 
 def compose(
-    *, sender: str, recipient: str, subject: str, text: str, html: str, filename: str
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    filename: str,
+    attachment: str | None = None,
+    images: Iterable[Image] = (),
 ) -> EmailMessage:
+    """`html` is the mail's own HTML (its images by `cid:`); `attachment`, the file's (images
+    embedded), defaults to `html`."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
@@ -41,7 +52,10 @@ def compose(
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message.add_attachment(html, subtype="html", filename=filename)
+    html_part = message.get_payload()[1]
+    for image in images:
+        html_part.add_related(image.png, "image", "png", cid=f"<{image.cid}>", disposition="inline")
+    message.add_attachment(attachment or html, subtype="html", filename=filename)
     return message
 
 

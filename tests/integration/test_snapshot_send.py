@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import ipaddress
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
@@ -187,38 +188,50 @@ def test_every_owner_gets_their_shops_snapshot(
     assert all(
         rcpts == [to] for (_, rcpts), to in zip(mailbox.envelopes, by_recipient, strict=True)
     )
+    files = sorted(chairside_env.reports_dir.glob("*/owner-snapshot-2026-11-09.html"))
+    assert [file.parent.name for file in files] == ["queen-west", "spring-garden", "water-st"]
     for shop_name, owner in expected.items():
         message = by_recipient[owner]
         assert message["Subject"].startswith(f"{shop_name}: the week of Mon 9 Nov")
         assert message["From"] == "snapshots@chairside.example"
         body = html_part(message)
         assert "<h1" in body and shop_name in body
+        # the mail shows its charts from its own parts; the attached file embeds them
+        cids = re.findall(r'src="cid:([^"]+)"', body)
+        related = message.get_body(preferencelist=("related",))
+        parts = {part["Content-ID"]: part for part in related.iter_parts() if part["Content-ID"]}
+        assert len(cids) == 2 and {f"<{cid}>" for cid in cids} == set(parts)
+        assert all(part.get_content().startswith(b"\x89PNG") for part in parts.values())
         (attachment,) = message.iter_attachments()
-        assert attachment.get_content().replace("\r\n", "\n").strip() == body.strip()
+        shop_file = next(file for file in files if shop_name in file.read_text())
+        assert attachment.get_content().replace("\r\n", "\n") == shop_file.read_text()
 
-    files = sorted(chairside_env.reports_dir.glob("*/owner-snapshot-2026-11-09.html"))
-    assert [file.parent.name for file in files] == ["queen-west", "spring-garden", "water-st"]
-    assert files[2].read_text().strip() == html_part(by_recipient[expected["Water St"]]).strip()
-
-    # the mailed HTML, read as a mail client would: no script, nothing fetched
+    # the file, read as a mail client would: no script, nothing fetched, fits a phone
     if not CHROMIUM.exists():
         pytest.fail(MISSING)
+    water_st = files[2].read_text()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(java_script_enabled=False, viewport={"width": 760, "height": 900})
-        requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.set_content(html_part(by_recipient[expected["Water St"]]))
-        charts = page.locator("svg")
-        assert charts.count() == 2
-        for chart in charts.all():
-            box = chart.bounding_box()
-            assert box is not None and box["width"] >= 500 and box["height"] >= 150
-        assert page.locator("text=Clients to call this week").is_visible()
-        assert page.locator("table").count() >= 3
-        page.screenshot(path=tmp_path / "snapshot-water-st.png", full_page=True)
+        for width in (760, 390):
+            page = browser.new_page(
+                java_script_enabled=False, viewport={"width": width, "height": 900}
+            )
+            requests: list[str] = []
+            page.on("request", lambda request, seen=requests: seen.append(request.url))
+            page.set_content(water_st)
+            charts = page.locator("img")
+            assert charts.count() == 2
+            for chart in charts.all():
+                box = chart.bounding_box()
+                natural = chart.evaluate("image => image.naturalWidth")
+                assert natural > 0  # the PNG decoded
+                assert box is not None and box["width"] >= min(500, width - 40)
+            assert page.locator("text=Clients to call this week").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=tmp_path / f"snapshot-water-st-{width}.png", full_page=True)
+            assert requests == []
+            page.close()
         browser.close()
-    assert requests == []
 
 
 def test_a_refused_send_is_retried_and_goes_out(smtp_env, warehouse: Path) -> None:

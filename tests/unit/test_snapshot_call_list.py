@@ -89,7 +89,7 @@ def test_the_snapshot_shows_no_nan_and_dials_by_tel_links(warehouse: Path, part:
     assert "usually every 4 weeks; last came 9 weeks ago; about CAD 620 a year" in rendered
     assert "no phone, ann@example.com" in rendered
     if part == "html":
-        assert '<a href="tel:+17092271234" style="color:#1a5fb4;">(709) 227-1234</a>' in rendered
+        assert ">(709) 227-1234</a>" in rendered
         assert re.findall(r'href="(tel:[^"]*)"', rendered) == [
             "tel:+17092271234",
             "tel:+447911123456",

@@ -8,6 +8,9 @@ import pytest
 
 from chairside.settings import SmtpSettings
 from chairside.snapshot import mail
+from chairside.snapshot.images import Image
+
+CHART = Image(cid="forecast-revenue_total@water-st", png=b"\x89PNG\r\n\x1a\nchart", alt="Revenue")
 
 
 def message():
@@ -16,20 +19,28 @@ def message():
         recipient="owner@example.com",
         subject="Water St: the week of Mon 9 Nov to Sun 15 Nov 2026",
         text="Visits: 191",
-        html="<!DOCTYPE html><html><body><svg></svg></body></html>",
+        html=f'<!DOCTYPE html><html><body><img src="{CHART.cid_uri()}"></body></html>',
+        attachment=f'<!DOCTYPE html><html><body><img src="{CHART.data_uri()}"></body></html>',
+        images=[CHART],
         filename="owner-snapshot-2026-11-09.html",
     )
 
 
-def test_the_email_has_text_html_and_the_file_attached() -> None:
+def test_the_email_has_text_html_its_images_and_the_file_attached() -> None:
     email = message()
     assert (email["From"], email["To"]) == ("chairside@example.com", "owner@example.com")
     assert email["Message-ID"].endswith("@example.com>")
     assert email.get_body(preferencelist=("plain",)).get_content().strip() == "Visits: 191"
-    assert "<svg>" in email.get_body(preferencelist=("html",)).get_content()
+    html = email.get_body(preferencelist=("related", "html"))
+    assert html.get_content_type() == "multipart/related"
+    (page, image) = html.iter_parts()
+    assert 'src="cid:forecast-revenue_total@water-st"' in page.get_content()
+    assert image["Content-ID"] == "<forecast-revenue_total@water-st>"
+    assert image.get_content() == CHART.png
     (attachment,) = email.iter_attachments()
     assert attachment.get_filename() == "owner-snapshot-2026-11-09.html"
     assert attachment.get_content_type() == "text/html"
+    assert CHART.data_uri() in attachment.get_content()
 
 
 def closed_port() -> int:

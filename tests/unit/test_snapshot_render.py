@@ -1,6 +1,7 @@
 """The snapshot's HTML and text from a hand-made `Snapshot`: self-contained, escaped, and honest
 about what has not been computed yet."""
 
+import base64
 import datetime as dt
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from chairside.analytics.insights import Insight
 from chairside.analytics.kpis import KPIS
 from chairside.snapshot.content import Snapshot
+from chairside.snapshot.images import Image, forecast_images
 from chairside.snapshot.render import render_html, render_text, title
 
 WEEK = dt.date(2026, 11, 9)
@@ -50,8 +52,9 @@ def forecasts() -> dict[str, pd.DataFrame]:
     champions = pd.DataFrame(
         {
             "metric": list(metrics),
-            "model": ["ets", "prophet"],
+            "model": ["mstl_ets", "growth_seasonal_naive"],
             "mase": [0.8, None],
+            "mase_seasonal_naive": [1.6, None],
             "coverage_80": [0.78, 0.81],
         }
     )
@@ -112,29 +115,61 @@ def snapshot(**overrides: object) -> Snapshot:
     return Snapshot(**fields)
 
 
+def rendered(**overrides: object) -> str:
+    """The page without its charts: drawing them takes a second, and only two tests look."""
+    return render_html(snapshot(**overrides))
+
+
 def test_the_html_needs_nothing_from_outside() -> None:
-    html = render_html(snapshot())
+    shown = snapshot()
+    html = render_html(shown, forecast_images(shown))
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html
-    # the only links are phone numbers to dial, which fetch nothing
-    assert not re.search(r"""src\s*=""", html)
+    # the charts are embedded PNGs; the only links are phone numbers to dial
+    sources = re.findall(r'src\s*=\s*"([^"]*)"', html)
+    assert len(sources) == 2
+    for source in sources:
+        assert source.startswith("data:image/png;base64,")
+        assert base64.b64decode(source.split(",", 1)[1]).startswith(b"\x89PNG")
     assert re.findall(r'href\s*=\s*"([^"]*)"', html) == ["tel:+17095550100"]
-    assert "<link" not in html and "@import" not in html
-    assert html.count("<svg") == 2
+    assert "<link" not in html and "@import" not in html and "<svg" not in html
+
+
+def test_the_mail_points_at_its_images_by_content_id() -> None:
+    shown = snapshot()
+    images = forecast_images(shown)
+    html = render_html(shown, images, src=Image.cid_uri)
+    assert sorted(re.findall(r'src="([^"]*)"', html)) == sorted(
+        f"cid:{image.cid}" for image in images.values()
+    )
 
 
 def test_the_html_escapes_what_comes_from_the_data() -> None:
-    html = render_html(snapshot())
+    html = rendered()
     assert "&lt;b&gt;Bobby&lt;/b&gt; Tables" in html
     assert "<b>Bobby" not in html
 
 
 def test_last_week_is_shown_against_its_forecast() -> None:
-    html = render_html(snapshot())
+    html = rendered()
     assert "As of Mon 16 Nov 2026." in html
-    assert "180 (165 to 195): inside" in html
-    assert "CAD 7,800 (7,000 to 8,100): above" in html
-    assert "Model: ets" in html and "MASE 0.80" in html and "MASE n/a" in html
+    assert "Visits: 191 visits, inside the range forecast for it (165 to 195 visits)." in html
+    assert "Revenue: CAD 8,277, above the range forecast for it (CAD 7,000 to 8,100)." in html
+
+
+def test_forecasts_are_told_in_an_owners_words() -> None:
+    html = rendered()
+    assert "Week of 16 Nov: about 180 visits, usually within ±18 (162 to 198 visits)." in html
+    assert "about CAD 7,800, usually within ±CAD 780 (CAD 7,020 to 8,580)." in html
+    assert "held the actual about 8 weeks in 10" in html
+    assert "it missed by 50% less than simply repeating the same week last year" in html
+    for jargon in ("MASE", "mstl_ets", "seasonal_naive", "METRICS", ".md"):
+        assert jargon not in html
+
+
+def test_a_forecast_no_better_than_last_year_claims_nothing_more() -> None:
+    champions = forecasts()["champions"].assign(mase=[1.0, 1.0], mase_seasonal_naive=[1.0, 1.0])
+    assert "missed by" not in rendered(champions=champions)
 
 
 def test_a_baseline_without_a_backtest_says_it_has_no_track_record() -> None:
@@ -143,28 +178,50 @@ def test_a_baseline_without_a_backtest_says_it_has_no_track_record() -> None:
             "metric": ["appointments_completed", "revenue_total"],
             "model": ["naive", "seasonal_naive"],
             "mase": [None, None],
+            "mase_seasonal_naive": [None, None],
             "coverage_80": [None, None],
         }
     )
-    html = render_html(snapshot(champions=champions))
+    html = rendered(champions=champions)
     assert html.count("a stated baseline without a track record") == 2
-    assert "nan%" not in html and "MASE n/a" not in html
+    assert "nan" not in html
 
 
 def test_missing_marts_say_so_instead_of_failing() -> None:
-    html = render_html(
-        snapshot(ahead=None, champions=None, forecast_for_last_week=None, at_risk=None)
-    )
+    html = rendered(ahead=None, champions=None, forecast_for_last_week=None, at_risk=None)
     assert "Forecasts not computed yet." in html
     assert "Client scores not computed yet." in html
-    assert "<svg" not in html
+    assert "<img" not in html
+
+
+def test_a_week_nobody_forecast_says_so() -> None:
+    html = rendered(forecast_for_last_week=forecasts()["forecast_for_last_week"].iloc[0:0])
+    assert "No forecast was made for this week before it began." in html
+
+
+def test_sections_link_to_their_apps_when_the_apps_have_an_address() -> None:
+    shown = snapshot()
+    html = render_html(shown, apps_url="https://apps.example.com/")
+    links = re.findall(r'href="(https://[^"]*)"', html)
+    assert links == [
+        "https://apps.example.com/?file=overview.py&amp;shop=water-st",
+        "https://apps.example.com/?file=forecasts.py&amp;shop=water-st",
+        "https://apps.example.com/?file=clients.py&amp;shop=water-st",
+    ]
 
 
 @pytest.mark.parametrize("part", ["html", "text"])
 def test_both_parts_carry_the_numbers_insights_and_call_list(part: str) -> None:
-    rendered = render_html(snapshot()) if part == "html" else render_text(snapshot())
-    for expected in ("8,276.80", "No-shows above Water St", "Text a reminder", "(709) 555-0100"):
-        assert expected in rendered
+    text = rendered() if part == "html" else render_text(snapshot())
+    for expected in (
+        "8,276.80",
+        "No-shows above Water St",
+        "Text a reminder",
+        "(709) 555-0100",
+        "about 180 visits",
+        "above the range forecast for it",
+    ):
+        assert expected in text
 
 
 def test_the_title_names_the_shop_and_the_days() -> None:
