@@ -31,9 +31,15 @@ def _():
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, clock)
-    ui.header("Appointments", shops, dates, clock, catalog.shops["time_zone"])
-    return catalog, clock, dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Appointments", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell
@@ -110,7 +116,8 @@ def _(appointments, charts, filters, mo, ui, warehouse):
 
 
 @app.cell
-def _(appointments, filters, mo, ui, warehouse):
+def _(appointments, catalog, filters, mo, ui, warehouse):
+    _money = ui.money(catalog.currency(filters.shop_ids))
     _staff = ui.guard(lambda: appointments.staff_table(warehouse, filters))
     _reasons = ui.guard(lambda: appointments.cancel_reasons(warehouse, filters))
     mo.vstack(
@@ -123,8 +130,8 @@ def _(appointments, filters, mo, ui, warehouse):
             ),
             ui.table(
                 _staff,
-                revenue=ui.MONEY,
-                avg_ticket=ui.MONEY,
+                revenue=_money,
+                avg_ticket=_money,
                 rebooking_rate=ui.PERCENT,
                 return_rate_90d=ui.PERCENT,
             ),

@@ -32,9 +32,15 @@ def _():
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, clock)
-    ui.header("Calls", shops, dates, clock, catalog.shops["time_zone"])
-    return catalog, clock, dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Calls", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell
@@ -67,7 +73,13 @@ def _(calls, charts, filters, mo, ui, warehouse, weekly_kpis):
     ).replace({"call_answer_rate": "Answered", "call_conversion_rate": "Answered → booked"})
     mo.vstack(
         [
-            charts.weekly_stack(_volume, "calls", "kind", "Calls per week: when, and answered?"),
+            charts.weekly_stack(
+                _volume,
+                "calls",
+                "kind",
+                "Calls per week: when, and answered?",
+                colours=calls.OUTCOME_COLOURS,
+            ),
             charts.weekly_lines(
                 _rates, "value", "rate", "Answer rate and conversion to bookings", axis_format=".0%"
             ),

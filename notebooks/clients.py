@@ -31,9 +31,15 @@ def _():
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, clock)
-    ui.header("Clients", shops, dates, clock, catalog.shops["time_zone"])
-    return catalog, clock, dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Clients", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell
@@ -101,7 +107,8 @@ def _(CUSTOMER_SCORES, catalog, mo, ui):
 
 
 @app.cell
-def _(charts, clients, filters, mo, ui, warehouse):
+def _(catalog, charts, clients, filters, mo, ui, warehouse):
+    _money = ui.money(catalog.currency(filters.shop_ids))
     _segments = ui.guard(lambda: clients.segments(warehouse, filters.shop_ids))
     mo.vstack(
         [
@@ -115,7 +122,7 @@ def _(charts, clients, filters, mo, ui, warehouse):
             ),
             ui.table(
                 _segments.drop(columns="scored_at"),
-                predicted_clv_12m=ui.MONEY,
+                predicted_clv_12m=_money,
                 avg_p_alive=ui.PERCENT,
             ),
         ]
@@ -136,21 +143,15 @@ def _(catalog, clients, clock, filters, mo, ui, warehouse):
                 "than a year are left to a win-back campaign."
             ),
             ui.table(
+                # few enough columns to fit a laptop: the shop only when several are picked
                 _at_risk[
-                    [
-                        "client",
-                        "why",
-                        "contact",
-                        "home_shop",
-                        "last_visit_date",
-                        "visit_count",
-                        "predicted_clv_12m",
-                        "marketing_opt_in",
-                    ]
+                    ["client", "why", "contact"]
+                    + (["home_shop"] if len(filters.shop_ids) > 1 else [])
+                    + ["last_visit_date", "predicted_clv_12m", "marketing_opt_in"]
                 ],
                 page_size=15,
                 last_visit_date=ui.DATE,
-                predicted_clv_12m=ui.MONEY,
+                predicted_clv_12m=ui.money(catalog.currency(filters.shop_ids)),
             ),
         ]
     )

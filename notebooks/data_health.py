@@ -10,20 +10,28 @@ def _():
 
     from chairside.analytics import charts, health, ui
     from chairside.analytics.catalog import load_catalog
+    from chairside.analytics.filters import monday
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    return charts, health, load_catalog, mo, ui, warehouse
+    return charts, health, load_catalog, mo, monday, ui, warehouse
 
 
 @app.cell
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    # through the week in progress: what was set aside today matters here
-    shops, dates = ui.pickers(catalog, clock, through_week=catalog.last_week)
-    ui.header("Data health", shops, dates, clock, catalog.shops["time_zone"])
-    return dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, monday, period, shops, ui):
+    # through the week in progress, never later: what was set aside today matters here
+    _this_week = monday(clock.earliest_today(catalog.shops["time_zone"]))
+    dates = ui.days(catalog, clock, period, through_week=min(catalog.last_week, _this_week))
+    ui.header("Data health", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell

@@ -6,88 +6,80 @@ app = marimo.App(width="medium", app_title="Chairside · Inquiries")
 
 @app.cell
 def _():
-    import altair as alt
     import marimo as mo
 
+    from chairside.analytics import charts, inquiries, ui
+    from chairside.analytics.catalog import load_catalog
     from chairside.settings import load_settings
-    from chairside.warehouse import WarehouseUnavailable, read_frame
 
-    warehouse_path = load_settings().duckdb_path
-    return WarehouseUnavailable, alt, mo, read_frame, warehouse_path
+    warehouse = load_settings().duckdb_path
+    return charts, inquiries, load_catalog, mo, ui, warehouse
 
 
 @app.cell
-def _(WarehouseUnavailable, mo, read_frame, warehouse_path):
-    try:
-        shops = read_frame(
-            warehouse_path, "select shop_id, shop_name from marts.dim_shop order by shop_id"
-        )
-        bounds = read_frame(
-            warehouse_path,
-            "select min(week_start) as first, max(week_start) as last from marts.fct_inquiries",
-        )
-        load_error = (
-            None if len(shops) and bounds["first"].notna().all() else "No inquiries loaded."
-        )
-    except WarehouseUnavailable as error:
-        load_error = str(error)
+def _(load_catalog, ui, warehouse):
+    clock = ui.app_clock()
+    catalog = ui.guard(lambda: load_catalog(warehouse))
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Inquiries", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
+
+
+@app.cell
+def _(charts, dates, inquiries, mo, shops, ui, warehouse):
+    filters = ui.filters_from(shops, dates)
+    _weekly = ui.guard(lambda: inquiries.weekly(warehouse, filters))
     mo.stop(
-        load_error is not None, mo.callout(mo.md(f"**No data yet.** {load_error}"), kind="warn")
+        _weekly.empty,
+        mo.callout(mo.md("No inquiry was logged at the picked shops in this range."), kind="info"),
     )
-    shop_picker = mo.ui.multiselect(
-        options=dict(zip(shops.shop_name, shops.shop_id, strict=True)),
-        value=list(shops.shop_name),
-        label="Shops",
+    _by_channel = _weekly.groupby("channel", as_index=False)["inquiries"].sum()
+    mo.vstack(
+        [
+            mo.md(
+                "## Inquiries\nEvery question the front desk logged, from the sheet, the CRM and "
+                "the front-desk form, each once."
+            ),
+            mo.hstack(
+                [
+                    mo.stat(
+                        value=f"{_weekly['inquiries'].sum():,}", label="In the range", bordered=True
+                    )
+                ]
+                + [
+                    mo.stat(value=f"{row.inquiries:,}", label=row.channel, bordered=True)
+                    for row in _by_channel.itertuples()
+                ],
+                wrap=True,
+                justify="start",
+            ),
+            charts.weekly_stack(
+                _weekly,
+                "inquiries",
+                "channel",
+                "Inquiries per week by channel",
+                order=list(inquiries.CHANNELS.values()),
+            ),
+        ]
     )
-    date_range = mo.ui.date_range(
-        start=bounds["first"][0], stop=bounds["last"][0], label="Weeks starting"
-    )
-    return date_range, shop_picker
+    return (filters,)
 
 
 @app.cell
-def _(date_range, mo, shop_picker):
-    mo.hstack([shop_picker, date_range], justify="start", gap=2)
-    return
-
-
-@app.cell
-def _(WarehouseUnavailable, date_range, mo, read_frame, shop_picker, warehouse_path):
-    mo.stop(not shop_picker.value, mo.md("Pick at least one shop."))
-    try:
-        weekly = read_frame(
-            warehouse_path,
-            """
-            select f.shop_id, s.shop_name, f.week_start, count(*) as inquiries
-            from marts.fct_inquiries f
-            join marts.dim_shop s using (shop_id)
-            where f.shop_id in (select unnest(?::varchar[]))
-              and f.week_start >= ? and f.week_start <= ?
-            group by all
-            order by f.week_start, f.shop_id
-            """,
-            [list(shop_picker.value), date_range.value[0], date_range.value[1]],
-        )
-    except WarehouseUnavailable as error:
-        weekly = None
-        mo.stop(True, mo.callout(mo.md(str(error)), kind="warn"))
-    return (weekly,)
-
-
-@app.cell
-def _(alt, mo, weekly):
-    chart = (
-        alt.Chart(weekly)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("week_start:T", title="Week starting"),
-            y=alt.Y("inquiries:Q", title="Inquiries"),
-            color=alt.Color("shop_name:N", title="Shop"),
-            tooltip=["shop_name", "week_start:T", "inquiries"],
-        )
-        .properties(height=320, title="Front-desk inquiries per shop per week")
+def _(filters, inquiries, mo, ui, warehouse):
+    _latest = ui.guard(lambda: inquiries.latest(warehouse, filters))
+    mo.vstack(
+        [
+            mo.md("## The newest inquiries"),
+            ui.table(_latest, received="{:%Y-%m-%d %H:%M}"),
+        ]
     )
-    mo.vstack([mo.ui.altair_chart(chart), mo.ui.table(weekly, page_size=10)])
     return
 
 

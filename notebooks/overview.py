@@ -16,6 +16,7 @@ def _():
     )
     from chairside.analytics.charts import kpi_trends
     from chairside.analytics.clients import AT_RISK, segments
+    from chairside.analytics.drilldown import drill, rows_behind
     from chairside.analytics.forecasts import next_weeks
     from chairside.analytics.history import load_histories
     from chairside.analytics.insights import find_insights
@@ -29,12 +30,14 @@ def _():
         FORECASTS,
         KPIS,
         KPI_BY_NAME,
+        drill,
         find_insights,
         kpi_trends,
         load_catalog,
         load_histories,
         mo,
         next_weeks,
+        rows_behind,
         segments,
         ui,
         warehouse,
@@ -46,9 +49,15 @@ def _():
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, clock)
-    ui.header("Overview", shops, dates, clock, catalog.shops["time_zone"])
-    return catalog, clock, dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Overview", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell
@@ -90,6 +99,33 @@ def _(KPIS, context, currency, mo, ui):
 
 
 @app.cell
+def _(KPIS, mo):
+    behind = mo.ui.dropdown(
+        options={kpi.label: kpi.name for kpi in KPIS}, label="Show the rows behind"
+    )
+    return (behind,)
+
+
+@app.cell
+def _(behind, currency, drill, filters, mo, rows_behind, ui, warehouse, week):
+    mo.stop(behind.value is None, behind)
+    _rows = ui.guard(lambda: drill(warehouse, filters, week, behind.value))
+    mo.vstack(
+        [
+            behind,
+            mo.md(
+                f"{len(_rows):,} {rows_behind(behind.value).words} in the week of "
+                f"{week.day} {week:%b %Y}:"
+            ),
+            ui.table(
+                _rows, page_size=15, starts="{:%a %-d %b %H:%M}", revenue_total=ui.money(currency)
+            ),
+        ]
+    )
+    return
+
+
+@app.cell
 def _(KPI_BY_NAME, context, kpi_trends, mo):
     _shown = [
         "revenue_total",
@@ -120,7 +156,7 @@ def _(
     _parts = [mo.md("## Next week and clients to call")]
     if catalog.has(FORECASTS):
         _ahead = ui.guard(lambda: next_weeks(warehouse, filters.shop_ids, week))
-        _parts.append(ui.next_week_cards(_ahead))
+        _parts.append(ui.next_week_cards(_ahead, catalog.shops.set_index("shop_id")["currency"]))
     else:
         _parts.append(ui.not_computed("Forecasts"))
     if catalog.has(CUSTOMER_SCORES):

@@ -20,9 +20,15 @@ def _():
 def _(load_catalog, ui, warehouse):
     clock = ui.app_clock()
     catalog = ui.guard(lambda: load_catalog(warehouse))
-    shops, dates = ui.pickers(catalog, clock)
-    ui.header("Services", shops, dates, clock, catalog.shops["time_zone"])
-    return catalog, clock, dates, shops
+    shops, period = ui.pickers(catalog)
+    return catalog, clock, period, shops
+
+
+@app.cell
+def _(catalog, clock, period, shops, ui):
+    dates = ui.days(catalog, clock, period)
+    ui.header("Services", shops, period, dates, clock, catalog.shops["time_zone"])
+    return (dates,)
 
 
 @app.cell
@@ -61,8 +67,8 @@ def _(catalog, charts, filters, mo, services, ui, warehouse):
             ),
             ui.table(
                 _mix,
-                revenue_service=ui.MONEY,
-                revenue_per_visit=ui.MONEY,
+                revenue_service=ui.money(_currency),
+                revenue_per_visit=ui.money(_currency),
                 share_of_visits=ui.PERCENT,
                 share_of_revenue=ui.PERCENT,
             ),

@@ -70,3 +70,13 @@ def after_hours(path: Path, filters: Filters) -> pd.DataFrame:
 def by_intent(path: Path, filters: Filters) -> pd.DataFrame:
     """Calls, answers and bookings per caller intent over the range."""
     return read_frame(path, INTENTS_SQL, filters.params())
+
+
+# Answered calls in greens, missed in reds, the lighter shade after hours: the colours carry the
+# meaning, so the legend is only a reminder.
+OUTCOME_COLOURS = {
+    "Opening hours, answered": "#2f9e44",
+    "After hours, answered": "#8ce99a",
+    "Opening hours, missed": "#e03131",
+    "After hours, missed": "#ffa8a8",
+}

@@ -11,7 +11,7 @@ under 300 ms. A `Figure` is serialised once, unvalidated; the tests validate eve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -30,7 +30,13 @@ AXIS_FORMATS = {
 VEGA_LITE = f"application/vnd.vegalite.v{alt.VEGA_VERSION}+json"  # the type marimo renders
 WIDE = 620
 NARROW = 250
-WEEK_AXIS = alt.X("week_start:T", title=None)
+# Weeks labelled "7 Sep" with room between labels: Vega-Lite's default for a few months of weeks
+# is full month names that run together ("SeptemberOctober").
+WEEK_AXIS = alt.X(
+    "week_start:T",
+    title=None,
+    axis=alt.Axis(format="%-d %b", labelOverlap="greedy", labelSeparation=8),
+)
 
 
 @dataclass(frozen=True)
@@ -67,17 +73,29 @@ def kpi_trends(weekly: pd.DataFrame, kpis: Sequence[Kpi], columns: int = 3) -> F
 
 
 def weekly_stack(
-    frame: pd.DataFrame, value: str, category: str, title: str, *, order: Sequence[str] = ()
+    frame: pd.DataFrame,
+    value: str,
+    category: str,
+    title: str,
+    *,
+    order: Sequence[str] = (),
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Stacked weekly bars of `value` split by `category`."""
-    colour = alt.Color(f"{category}:N", title=None, sort=list(order) or "ascending")
+    """Stacked weekly bars of `value` split by `category`; `colours` gives categories their
+    meaning (answered green, missed red) where the default palette would assign them at random."""
+    scale = (
+        alt.Scale(domain=list(colours), range=list(colours.values())) if colours else alt.Undefined
+    )
+    colour = alt.Color(
+        f"{category}:N", title=None, sort=list(order or colours or ()) or "ascending", scale=scale
+    )
     # a time axis has no bands: each bar gets its share of the width
     width = max(2, int(0.7 * WIDE / max(1, frame["week_start"].nunique())))
     return Figure(
         alt.Chart(frame, title=title)
         .mark_bar(size=width)
         .encode(
-            x=alt.X("week_start:T", title=None),
+            x=WEEK_AXIS,
             y=alt.Y(f"{value}:Q", title=None, stack="zero"),
             color=colour,
             tooltip=[alt.Tooltip("week_start:T", title="Week of"), category, value],
@@ -153,24 +171,38 @@ def bars(
     )
 
 
-def forecast(actuals: pd.DataFrame, ahead: pd.DataFrame, title: str) -> Figure:
+def forecast(
+    actuals: pd.DataFrame,
+    ahead: pd.DataFrame,
+    title: str,
+    *,
+    unit: str | None = None,
+    width: int = NARROW + 60,
+) -> Figure:
     """Recent actuals (black) then the forecast (blue) with its 80% interval as a band.
 
-    Both frames have week_start and, for `ahead`, yhat, yhat_lower and yhat_upper.
+    Both frames have week_start and, for `ahead`, yhat, yhat_lower and yhat_upper. `unit` (a
+    currency code) titles the value axis, so a money chart never shows a bare number.
     """
+    value_axis = alt.Axis(format=",.0f", title=unit)
     history = (
         alt.Chart(actuals)
         .mark_line(point=True, color="black")
         .encode(
             x=WEEK_AXIS,
-            y=alt.Y("actual:Q", title=None),
-            tooltip=[alt.Tooltip("week_start:T", title="Week of"), "actual:Q"],
+            y=alt.Y("actual:Q", axis=value_axis),
+            tooltip=[
+                alt.Tooltip("week_start:T", title="Week of"),
+                alt.Tooltip("actual:Q", title="actual", format=",.0f"),
+            ],
         )
     )
     base = alt.Chart(ahead).encode(x=WEEK_AXIS)
-    band = base.mark_area(opacity=0.25).encode(y="yhat_lower:Q", y2="yhat_upper:Q")
+    band = base.mark_area(opacity=0.25).encode(
+        y=alt.Y("yhat_lower:Q", axis=value_axis), y2="yhat_upper:Q"
+    )
     line = base.mark_line(point=True).encode(
-        y="yhat:Q",
+        y=alt.Y("yhat:Q", axis=value_axis),
         tooltip=[
             alt.Tooltip("week_start:T", title="Week of"),
             alt.Tooltip("yhat:Q", title="forecast", format=",.0f"),
@@ -178,6 +210,4 @@ def forecast(actuals: pd.DataFrame, ahead: pd.DataFrame, title: str) -> Figure:
             alt.Tooltip("yhat_upper:Q", title="80% high", format=",.0f"),
         ],
     )
-    return Figure(
-        alt.layer(band, line, history, title=title).properties(width=NARROW + 60, height=180)
-    )
+    return Figure(alt.layer(band, line, history, title=title).properties(width=width, height=180))

@@ -113,7 +113,7 @@ KPIS: tuple[Kpi, ...] = (
     _count("appointments_completed", "Visits (completed)", Family.APPOINTMENTS),
     _count("appointments_no_show", "No-shows", Family.APPOINTMENTS, better=False),
     _count("appointments_cancelled", "Cancellations", Family.APPOINTMENTS, better=False),
-    _count("appointments_booked", "Booked this week", Family.APPOINTMENTS),
+    _count("appointments_booked", "Bookings made", Family.APPOINTMENTS),
     Kpi(
         "no_show_rate",
         "No-show rate",
@@ -320,15 +320,18 @@ def change(kpi: Kpi, current: float | None, previous: float | None) -> str:
     if _missing(current) or _missing(previous):
         return "–"
     if kpi.unit is Unit.RATE:
-        return f"{(current - previous) * 100:+.1f} pts"
+        points = round((current - previous) * 100, 1)
+        return "±0 pts" if points == 0 else f"{points:+.1f} pts"
     if previous == 0:
         return "new" if current else "±0"
-    return f"{current / previous - 1:+.0%}"
+    percent = round((current / previous - 1) * 100)
+    return "±0%" if percent == 0 else f"{percent:+d}%"
 
 
-def direction(current: float | None, previous: float | None) -> str | None:
-    """ "increase", "decrease" or None, as `mo.stat` takes it."""
-    if _missing(current) or _missing(previous) or current == previous:
+def direction(kpi: Kpi, current: float | None, previous: float | None) -> str | None:
+    """ "increase", "decrease" or None, as `mo.stat` takes it: None too when the change shown
+    beside the arrow rounds to nothing, so no arrow points at "±0"."""
+    if change(kpi, current, previous).startswith(("–", "±")):
         return None
     return "increase" if current > previous else "decrease"
 

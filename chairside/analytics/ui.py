@@ -8,29 +8,34 @@ An app never shows a stack trace: `guard` stops the cell with the error's own me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import marimo as mo
 import pandas as pd
 
 from chairside.analytics.catalog import Catalog, NoData
-from chairside.analytics.filters import WEEK, Filters
+from chairside.analytics.filters import Filters
 from chairside.analytics.forecasts import METRICS
 from chairside.analytics.insights import Insight
 from chairside.analytics.kpis import Family, Kpi, change, direction, format_value
+from chairside.analytics.labels import heading
+from chairside.analytics.periods import DEFAULT_PRESET, PRESETS, preset_span, typed_span
 from chairside.clock import Clock, parse_as_of
 from chairside.settings import load_settings
 from chairside.warehouse import WarehouseUnavailable
 
 T = TypeVar("T")
 
-DEFAULT_WEEKS = 26
-DAY = dt.timedelta(days=1)
 # str.format specs for `table`
 DATE = "{:%Y-%m-%d}"
-MONEY = "{:,.2f}"
 PERCENT = "{:.1%}"
+
+
+def money(currency: str) -> Callable[[float], str]:
+    """A table cell's amount with its currency code ("CAD 1,234.50"); shops of different
+    currencies ("" from `Catalog.currency`) show the amount alone."""
+    return lambda value: "–" if pd.isna(value) else f"{currency} {value:,.2f}".strip()
 
 
 def guard(read: Callable[[], T]) -> T:
@@ -54,38 +59,52 @@ def app_clock() -> Clock:
     return Clock(pinned) if pinned else load_settings().clock
 
 
-def pickers(
-    catalog: Catalog, clock: Clock, *, through_week: dt.date | None = None
-) -> tuple[mo.ui.multiselect, mo.ui.date_range]:
-    """Every shop picked, and the 26 weeks through `through_week`: by default the week the app
-    reports on as of `clock` (the last week complete everywhere), or the newest week when none
-    is complete. Any week with data can be picked, the week in progress included."""
+def pickers(catalog: Catalog) -> tuple[mo.ui.multiselect, mo.ui.dropdown]:
+    """Every shop picked, and the period presets (`periods.PRESETS`), the default one chosen."""
     shops = mo.ui.multiselect(options=catalog.names(), value=list(catalog.names()), label="Shops")
+    period = mo.ui.dropdown(options=list(PRESETS), value=DEFAULT_PRESET, label="Period")
+    return shops, period
+
+
+def days(
+    catalog: Catalog,
+    clock: Clock,
+    period: mo.ui.dropdown,
+    *,
+    through_week: dt.date | None = None,
+) -> mo.ui.dictionary:
+    """The From and To dates, filled from the chosen preset and editable as typed text.
+
+    The preset ends with `through_week`: by default the week the app reports on as of `clock`
+    (the last week complete everywhere), or the newest week when none is complete. Made in the
+    cell below the preset's, so picking another preset fills them again."""
     through_week = through_week or catalog.reporting_week(clock) or catalog.last_week
-    first_day = max(catalog.first_week, through_week - (DEFAULT_WEEKS - 1) * WEEK)
-    dates = mo.ui.date_range(
-        start=catalog.first_week,
-        stop=catalog.last_week + WEEK - DAY,
-        value=(first_day, through_week + WEEK - DAY),
-        label="Weeks",
+    start, end = preset_span(period.value, through_week, catalog.first_week)
+    return mo.ui.dictionary(
+        {
+            "from": mo.ui.text(value=f"{start:%Y-%m-%d}", label="From", max_length=10),
+            "to": mo.ui.text(value=f"{end:%Y-%m-%d}", label="To", max_length=10),
+        }
     )
-    return shops, dates
 
 
 def header(
     title: str,
     shops: mo.ui.multiselect,
-    dates: mo.ui.date_range,
+    period: mo.ui.dropdown,
+    dates: mo.ui.dictionary,
     clock: Clock,
     zones: Iterable[str],
 ) -> mo.Html:
     """The app's title, the date it answers for and its pickers. Shown by the cell that makes
-    the pickers: a cell that only shows them would run again, and redraw them, on every filter
+    the dates: a cell that only shows them would run again, and redraw them, on every filter
     change."""
     return mo.vstack(
         [
             mo.md(f"# {title}\n<small>Answering {clock.describe(zones)}.</small>"),
-            mo.hstack([shops, dates], justify="start", gap=2),
+            mo.hstack(
+                [shops, period, dates["from"], dates["to"]], justify="start", gap=1, wrap=True
+            ),
         ]
     )
 
@@ -118,25 +137,32 @@ def utc_time(value: pd.Timestamp) -> str:
 
 
 def table(frame: pd.DataFrame, *, page_size: int = 10, **formats: object) -> mo.ui.table:
-    """A read-only table: no selection, no column statistics, `formats` per column.
+    """A read-only table under people's headings (`labels.heading`): no selection, no column
+    statistics or types, `formats` per column (by its name in `frame`).
 
     No download button: marimo's writes the raw cells, so a client's name typed as a formula
     would run in the owner's spreadsheet. Downloads go through `safe_csv` (the campaign list)."""
+    headings = {column: heading(str(column)) for column in frame.columns}
     return mo.ui.table(
-        frame,
+        frame.rename(columns=headings),
         selection=None,
         show_download=False,
         page_size=page_size,
         show_column_summaries=False,
         show_data_types=False,
-        format_mapping=formats or None,
+        format_mapping={headings[name]: spec for name, spec in formats.items()} or None,
     )
 
 
-def filters_from(shops: mo.ui.multiselect, dates: mo.ui.date_range) -> Filters:
-    """The pickers' values as `Filters`, or a stopped cell asking for a shop."""
+def filters_from(shops: mo.ui.multiselect, dates: mo.ui.dictionary) -> Filters:
+    """The pickers' values as `Filters`, or a stopped cell saying what to fix: no shop, or a
+    typed date that is not one (named, with the form to type)."""
     mo.stop(not shops.value, mo.callout(mo.md("Pick at least one shop."), kind="info"))
-    start, end = dates.value
+    try:
+        start, end = typed_span(dates.value["from"], dates.value["to"])
+    except ValueError as error:
+        mo.stop(True, mo.callout(mo.md(str(error)), kind="warn"))
+        raise
     return Filters.from_inputs(shops.value, start, end)
 
 
@@ -182,7 +208,7 @@ def _card(
         caption += f" · {change(kpi, now, last_year[kpi.name])} vs last year"
     if kpi.pending and pd.isna(now):
         caption = kpi.pending
-    moved = direction(now, before) if kpi.higher_is_better is not None else None
+    moved = direction(kpi, now, before) if kpi.higher_is_better is not None else None
     return mo.stat(
         value=format_value(kpi, now, currency),
         label=kpi.label,
@@ -193,15 +219,23 @@ def _card(
     )
 
 
-def next_week_cards(ahead: pd.DataFrame) -> mo.Html:
-    """A card per shop and metric with next week's forecast and its 80% interval."""
+def next_week_cards(ahead: pd.DataFrame, currencies: Mapping[str, str]) -> mo.Html:
+    """A card per shop and metric with next week's forecast and its 80% interval, revenue in
+    the shop's currency (`currencies` by shop_id) and visits as visits."""
+
+    def amount(value: float, row: object) -> str:
+        if row.metric == "revenue_total":
+            return f"{currencies[row.shop_id]} {value:,.0f}"
+        return f"{value:,.0f} visits"
+
     first = ahead[ahead["week_start"] == ahead["week_start"].min()]
     return mo.hstack(
         [
             mo.stat(
-                value=f"{row.yhat:,.0f}",
+                value=amount(row.yhat, row),
                 label=f"{row.shop_name}: {METRICS[row.metric]} forecast",
-                caption=f"80% between {row.yhat_lower:,.0f} and {row.yhat_upper:,.0f}",
+                caption=f"80% likely between {amount(row.yhat_lower, row)} and "
+                f"{amount(row.yhat_upper, row)}",
                 bordered=True,
             )
             for row in first.itertuples()

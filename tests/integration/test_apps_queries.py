@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chairside.analytics import appointments, calls, clients, forecasts, health, services
+from chairside.analytics import (
+    appointments,
+    calls,
+    clients,
+    drilldown,
+    forecasts,
+    health,
+    inquiries,
+    services,
+)
 from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, load_catalog
 from chairside.analytics.filters import WEEK, Filters
 from chairside.analytics.history import load_histories
@@ -255,3 +264,49 @@ def test_the_insight_history_covers_every_shop(demo) -> None:
             [history.shop_id, filters.last_week],
         )
         assert sum(history.service_totals(1).values()) == visits
+
+
+@pytest.mark.parametrize(
+    "kpi",
+    [
+        "calls_total",
+        "calls_answered",
+        "calls_missed",
+        "calls_after_hours",
+        "appointments_scheduled",
+        "appointments_completed",
+        "appointments_no_show",
+        "appointments_cancelled",
+        "appointments_booked",
+        "new_clients",
+    ],
+)
+def test_a_cards_rows_behind_are_as_many_as_the_card_counts(demo, kpi: str) -> None:
+    path, filters = demo
+    week = filters.last_week
+    rows = drilldown.drill(path, filters, week, kpi)
+    counted = scalar(
+        path,
+        f"select sum({kpi}) from marts.fct_weekly_shop_metrics "
+        "where shop_id in (select unnest(?::varchar[])) and week_start = ?",
+        [list(filters.shop_ids), week],
+    )
+    assert counted > 0
+    assert len(rows) == counted
+
+
+def test_the_inquiries_app_counts_every_inquiry_of_the_range_once(demo) -> None:
+    path, recent = demo
+    catalog = load_catalog(path)
+    filters = Filters(recent.shop_ids, catalog.first_week, catalog.last_week)
+    weekly = inquiries.weekly(path, filters)
+    counted = scalar(
+        path,
+        "select count(*) from marts.fct_inquiries where shop_id in (select unnest(?::varchar[])) "
+        "and week_start >= ? and week_start < ?",
+        filters.params(),
+    )
+    assert counted > 0 and weekly["inquiries"].sum() == counted
+    assert set(weekly["channel"]) <= set(inquiries.CHANNELS.values()) | {"Unknown"}
+    latest = inquiries.latest(path, filters, rows=5)
+    assert len(latest) == 5 and latest["received"].is_monotonic_decreasing

@@ -273,7 +273,18 @@ def test_changes_are_points_for_rates_and_percent_for_the_rest() -> None:
     assert change(KPI_BY_NAME["revenue_total"], 110.0, 100.0) == "+10%"
     assert change(KPI_BY_NAME["new_clients"], 3.0, 0.0) == "new"
     assert change(KPI_BY_NAME["new_clients"], 3.0, None) == "–"
-    assert direction(2.0, 1.0) == "increase"
-    assert direction(1.0, 2.0) == "decrease"
-    assert direction(1.0, 1.0) is None
-    assert direction(float("nan"), 1.0) is None
+    visits = KPI_BY_NAME["appointments_completed"]
+    assert direction(visits, 2.0, 1.0) == "increase"
+    assert direction(visits, 1.0, 2.0) == "decrease"
+    assert direction(visits, 1.0, 1.0) is None
+    assert direction(visits, float("nan"), 1.0) is None
+
+
+def test_no_arrow_points_at_a_change_that_rounds_to_nothing() -> None:
+    rate, revenue = KPI_BY_NAME["rebooking_rate"], KPI_BY_NAME["revenue_total"]
+    assert change(rate, 0.61234, 0.61231) == "±0 pts"
+    assert direction(rate, 0.61234, 0.61231) is None
+    assert change(revenue, 1000.4, 1000.0) == "±0%"
+    assert direction(revenue, 1000.4, 1000.0) is None
+    assert change(rate, 0.6, 0.59) == "+1.0 pts"
+    assert direction(rate, 0.6, 0.59) == "increase"
