@@ -35,8 +35,13 @@ def artifact_location(tracking_uri: str) -> str | None:
     return (database.parent / "artifacts").resolve().as_uri()
 
 
-def open_experiment(tracking_uri: str, name: str) -> tuple[MlflowClient, str]:
-    """A client on `tracking_uri` and the id of experiment `name`, created if missing.
+# The experiment's description in the MLflow UI (the tag its "Description" box edits).
+DESCRIPTION_TAG = "mlflow.note.content"
+
+
+def open_experiment(tracking_uri: str, name: str, description: str) -> tuple[MlflowClient, str]:
+    """A client on `tracking_uri` and the id of experiment `name`, created if missing, with
+    `description` shown on its page (kept current: the code says what the runs are).
 
     The global tracking URI is set too: `mlflow.pyfunc.log_model` and `mlflow.register_model`
     only work through it.
@@ -46,9 +51,16 @@ def open_experiment(tracking_uri: str, name: str) -> tuple[MlflowClient, str]:
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)
     experiment = client.get_experiment_by_name(name)
-    if experiment is not None:
-        return client, experiment.experiment_id
-    return client, client.create_experiment(name, artifact_location=artifact_location(tracking_uri))
+    if experiment is None:
+        experiment_id = client.create_experiment(
+            name,
+            artifact_location=artifact_location(tracking_uri),
+            tags={DESCRIPTION_TAG: description},
+        )
+        return client, experiment_id
+    if experiment.tags.get(DESCRIPTION_TAG) != description:
+        client.set_experiment_tag(experiment.experiment_id, DESCRIPTION_TAG, description)
+    return client, experiment.experiment_id
 
 
 @contextmanager

@@ -37,6 +37,13 @@ from ml.tracking import (
 )
 
 CLIENT_VALUE_EXPERIMENT = "chairside-client-value"
+DESCRIPTION = (
+    "Client value and churn risk, one run per scoring. Each run fits the modified BG/NBD and "
+    "Gamma-Gamma models and the churn classifier on visits before a cutoff, and logs their "
+    "held-out figures (churn AUC against the overdue-ratio baseline, calibration by decile, "
+    "CLV error) on the clients' later visits; the registered `client-value` model is the "
+    "latest run's."
+)
 REGISTERED_MODEL = "client-value"
 CHAMPION_ALIAS = "champion"
 REQUIREMENTS = ("mlflow", "pandas", "numpy", "scipy", "lifetimes", "scikit-learn")
@@ -55,13 +62,14 @@ def log_scoring_run(
 ) -> str:
     """Log the run and register its model; return the MLflow run id. `visits` are the input
     of `run_scoring` (customer_key, visit_date, revenue)."""
-    client, experiment_id = open_experiment(tracking_uri, experiment)
+    client, experiment_id = open_experiment(tracking_uri, experiment, DESCRIPTION)
     tags = {
         DAGSTER_RUN_TAG: dagster_run_id,
         FINGERPRINT_TAG: input_fingerprint,
         "scoring_run_id": scoring_run_id,
     }
-    with tracked_run(client, experiment_id, f"scores-{scoring_run_id}", tags) as run_id:
+    run_name = f"client-value/mbgnbd-gamma-gamma-churn-gbm/{scoring_run_id}"
+    with tracked_run(client, experiment_id, run_name, tags) as run_id:
         repeat = result.rfm[result.rfm["frequency"] > 0]
         metrics = {
             **result.models.params(),

@@ -47,6 +47,13 @@ from ml.tracking import (
 )
 
 FORECAST_EXPERIMENT = "chairside-forecasts"
+DESCRIPTION = (
+    "Weekly forecasts of completed visits and revenue per shop. A parent run per forecast run; "
+    "a child run per shop, metric and candidate model (named shop/metric/model) with its "
+    "rolling-origin backtest: the champion is picked on the earlier origins and its MASE and "
+    "80% coverage are scored on the later ones, beside seasonal naive's. Each series' champion "
+    "is registered as forecast-<shop>-<metric>."
+)
 CHAMPION_ALIAS = "champion"
 
 # What loading a champion needs besides the `ml` package, per model.
@@ -84,7 +91,7 @@ def log_forecast_run(
     input_fingerprint: str,
 ) -> dict[tuple[str, str], str]:
     """Log every candidate of every series; return the champion's run id per (shop, metric)."""
-    client, experiment_id = open_experiment(tracking_uri, experiment)
+    client, experiment_id = open_experiment(tracking_uri, experiment, DESCRIPTION)
     tags = {
         DAGSTER_RUN_TAG: dagster_run_id,
         FINGERPRINT_TAG: input_fingerprint,

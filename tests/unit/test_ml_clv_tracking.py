@@ -87,3 +87,13 @@ def test_the_run_holds_the_dataset_and_the_holdout_check(logged) -> None:
         Path(client.download_artifacts(run_id, "holdout_calibration.json")).read_text()
     )
     assert len(table["data"]) == 10
+
+
+def test_the_experiment_says_what_its_runs_are_and_each_run_its_model(logged) -> None:
+    _, _, uri, run_id = logged
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name(CLIENT_VALUE_EXPERIMENT)
+    assert "held-out" in experiment.tags["mlflow.note.content"]
+    assert client.get_run(run_id).info.run_name == (
+        "client-value/mbgnbd-gamma-gamma-churn-gbm/scoring-1"
+    )
