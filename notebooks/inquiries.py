@@ -64,7 +64,7 @@ def _(charts, dates, inquiries, mo, shops, ui, warehouse):
                 "inquiries",
                 "channel",
                 "Inquiries per week by channel",
-                order=list(inquiries.CHANNELS.values()),
+                order=inquiries.HEADINGS,
             ),
         ]
     )

@@ -13,13 +13,21 @@ import pandas as pd
 from chairside.analytics.filters import SHOPS, Filters, in_range
 from chairside.warehouse import read_frame
 
-CHANNELS = {"walk_in": "Walk-in", "phone": "Phone", "web": "Web", "form": "Form"}
+# How an inquiry was taken, in the order the chart stacks them.
+HEADINGS = ["Walk-in", "Phone", "Web", "Form", "Front-desk sheet", "CRM", "Other"]
+
+# The channel in words; a front-desk sheet or a CRM row may name none, and then its source says
+# how it was taken: every inquiry is counted under some heading.
+HOW = """coalesce(
+    case channel when 'walk_in' then 'Walk-in' when 'phone' then 'Phone' when 'web' then 'Web'
+        when 'form' then 'Form' end,
+    case source when 'inbox' then 'Front-desk sheet' when 'cassandra' then 'CRM'
+        when 'kafka' then 'Form' end,
+    'Other'
+)"""
 
 WEEKLY_SQL = f"""
-select
-    week_start,
-    coalesce(channel, 'unknown') as channel,
-    count(*) as inquiries
+select week_start, {HOW} as channel, count(*) as inquiries
 from marts.fct_inquiries
 where {SHOPS} and {in_range("week_start")}
 group by all
@@ -31,7 +39,7 @@ select
     i.inquired_at_local as received,
     s.shop_name as shop,
     i.customer_name as name,
-    coalesce(i.channel, 'unknown') as channel,
+    {HOW.replace("channel", "i.channel").replace("source", "i.source")} as channel,
     i.message as inquiry
 from marts.fct_inquiries as i
 join marts.dim_shop as s using (shop_id)
@@ -42,20 +50,10 @@ limit $4
 
 
 def weekly(path: Path, filters: Filters) -> pd.DataFrame:
-    """Inquiries per week and channel (channels in words)."""
-    frame = read_frame(path, WEEKLY_SQL, filters.params())
-    return frame.assign(channel=frame["channel"].map(lambda c: CHANNELS.get(c, "Unknown")))
+    """Inquiries per week and how they were taken."""
+    return read_frame(path, WEEKLY_SQL, filters.params())
 
 
 def latest(path: Path, filters: Filters, rows: int = 50) -> pd.DataFrame:
     """The newest inquiries of the range, newest first."""
-    frame = read_frame(path, LATEST_SQL, filters.params(rows))
-    return frame.assign(channel=frame["channel"].map(lambda c: CHANNELS.get(c, "Unknown"))).rename(
-        columns={
-            "received": "Received",
-            "shop": "Shop",
-            "name": "Name",
-            "channel": "Channel",
-            "inquiry": "Inquiry",
-        }
-    )
+    return read_frame(path, LATEST_SQL, filters.params(rows))

@@ -37,6 +37,7 @@ HEADLINE_KPIS = (
     "calls_missed",
 )
 FORECAST_WEEKS_LISTED = 4
+NO_FORECAST_BEFORE = "No forecast was made for this week before it began."
 
 H1 = "margin:0 0 4px 0;font-size:24px;"
 H2 = "margin:28px 0 8px 0;font-size:18px;border-bottom:1px solid #dddddd;padding-bottom:4px;"
@@ -151,7 +152,7 @@ def _against_forecast_html(snapshot: Snapshot) -> str:
         return _not_computed("Forecasts")
     lines = list(_against_forecast(snapshot))
     if not lines:
-        return "<p>No forecast was made for this week before it began.</p>"
+        return f"<p>{NO_FORECAST_BEFORE}</p>"
     return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
 
@@ -345,7 +346,7 @@ def render_text(snapshot: Snapshot) -> str:
         f"{line.vs_year_before} vs last year)"
         for line in _numbers(snapshot)
     ]
-    lines += ["", *_against_forecast(snapshot)]
+    lines += ["", *(list(_against_forecast(snapshot)) or [NO_FORECAST_BEFORE])]
     lines += ["", "What to look at:"]
     lines += [
         f"- {i.headline}. {i.evidence} What to do: {i.recommendation}" for i in snapshot.insights
@@ -355,7 +356,8 @@ def render_text(snapshot: Snapshot) -> str:
         for metric in METRICS:
             ahead = snapshot.ahead[snapshot.ahead["metric"] == metric].sort_values("week_start")
             if not ahead.empty:
-                lines.append("- " + _next_week(ahead.iloc[0], metric, snapshot.currency))
+                next_week = _next_week(ahead.iloc[0], metric, snapshot.currency)
+                lines.append(f"- {METRICS[metric]}, {next_week[0].lower()}{next_week[1:]}")
     lines += ["", "Clients to call this week:"]
     if snapshot.at_risk is None:
         lines.append("- Client scores not computed yet.")

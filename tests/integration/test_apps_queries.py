@@ -307,6 +307,6 @@ def test_the_inquiries_app_counts_every_inquiry_of_the_range_once(demo) -> None:
         filters.params(),
     )
     assert counted > 0 and weekly["inquiries"].sum() == counted
-    assert set(weekly["channel"]) <= set(inquiries.CHANNELS.values()) | {"Unknown"}
+    assert set(weekly["channel"]) <= set(inquiries.HEADINGS)
     latest = inquiries.latest(path, filters, rows=5)
     assert len(latest) == 5 and latest["received"].is_monotonic_decreasing
