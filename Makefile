@@ -55,7 +55,7 @@ test: lint browser
 	pytest tests -q -n 2 --dist loadfile
 
 apps: setup
-	marimo run notebooks/ --host 127.0.0.1 --port 2718 --headless
+	chairside apps --host 127.0.0.1 --port 2718
 
 dagster: setup
 	mkdir -p $(DAGSTER_HOME)

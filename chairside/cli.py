@@ -325,6 +325,19 @@ def simulate_command(
     click.echo(report.summary())
 
 
+@main.command("apps")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=2718, show_default=True)
+def apps_command(host: str, port: int) -> None:
+    """Serve the apps: a home page listing them, each app at its own path (/overview, ...)."""
+    import uvicorn
+
+    from chairside.analytics.server import build
+
+    click.echo(f"Chairside apps on http://{host}:{port}/")
+    uvicorn.run(build(), host=host, port=port, log_level="warning")
+
+
 def _snapshots(settings: Settings, as_of: dt.date | None) -> None:
     from orchestration.run import write_snapshots
 

@@ -14,7 +14,7 @@ def _():
     from chairside.settings import load_settings
 
     warehouse = load_settings().duckdb_path
-    return charts, health, load_catalog, mo, monday, ui, warehouse
+    return charts, health, load_catalog, load_settings, mo, monday, ui, warehouse
 
 
 @app.cell
@@ -35,10 +35,16 @@ def _(catalog, clock, monday, period, shops, ui):
 
 
 @app.cell
-def _(charts, dates, health, mo, shops, ui, warehouse):
+def _(charts, dates, health, load_settings, mo, shops, ui, warehouse):
     filters = ui.filters_from(shops, dates)
-    _fresh = ui.guard(lambda: health.freshness(warehouse, filters.shop_ids))
-    _late = _fresh[_fresh["status"] != "fresh"]
+    _settings = load_settings()
+    _set_up = {"inbox"} | {
+        system
+        for system, settings in (("kafka", _settings.kafka), ("cassandra", _settings.cassandra))
+        if settings is not None
+    }
+    _fresh = ui.guard(lambda: health.freshness(warehouse, filters.shop_ids, set_up=_set_up))
+    _late = _fresh[~_fresh["status"].isin(["fresh", "not set up"])]
     mo.vstack(
         [
             mo.md(
@@ -58,7 +64,7 @@ def _(charts, dates, health, mo, shops, ui, warehouse):
                 colour="status",
                 order=list(_fresh["source"]),
             ),
-            ui.table(_fresh, last_loaded_at=ui.utc_time, hours_since="{:,.1f}"),
+            ui.table(_fresh, last_loaded_at=ui.utc_time, hours_since=ui.number("{:,.1f}")),
         ]
     )
     return (filters,)

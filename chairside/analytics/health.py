@@ -10,6 +10,7 @@ no trustworthy shop), filtered by the date range only. A source whose table does
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,18 @@ class Source:
     loaded_at: str
     per_shop: bool
 
+    @property
+    def system(self) -> str:
+        """ "inbox", "kafka" or "cassandra": what has to be set up for the source to load."""
+        return self.name.split()[0].lower()
+
 
 SOURCES = (
     Source("Inbox spreadsheets", INBOX_FILES, "loaded_at", per_shop=False),
     Source("Kafka calls", "raw_kafka.calls", "ingested_at", per_shop=True),
     Source("Kafka appointments", "raw_kafka.appointments", "ingested_at", per_shop=True),
     Source("Kafka customers", "raw_kafka.customers", "ingested_at", per_shop=True),
+    Source("Kafka inquiries", "raw_kafka.inquiries", "ingested_at", per_shop=True),
     Source("Cassandra customers", "raw_cassandra.customers", "loaded_at", per_shop=True),
     Source("Cassandra inquiries", "raw_cassandra.inquiries_by_day", "loaded_at", per_shop=True),
 )
@@ -56,9 +63,14 @@ def _freshness_sql(source: Source) -> str:
 
 
 def freshness(
-    path: Path, shop_ids: tuple[str, ...], now: dt.datetime | None = None
+    path: Path,
+    shop_ids: tuple[str, ...],
+    now: dt.datetime | None = None,
+    *,
+    set_up: Collection[str] = ("inbox", "kafka", "cassandra"),
 ) -> pd.DataFrame:
-    """Per source: rows, last load, hours since, and a status (fresh, stale, never loaded).
+    """Per source: rows, last load, hours since, and a status (fresh, stale, never loaded, or
+    not set up: an empty source whose system is not in `set_up`, which nobody expects to load).
 
     Load ages are on the wall clock whatever date the app answers for: they say how long ago
     data arrived, which no as-of date changes."""
@@ -80,16 +92,20 @@ def freshness(
     frame = frame.sort_values("source", key=lambda names: names.map(order)).reset_index(drop=True)
     last = pd.to_datetime(frame["last_loaded_at"], utc=True)
     age = pd.Timestamp(now or dt.datetime.now(dt.UTC)) - last
+    systems = {source.name: source.system for source in SOURCES}
     return frame.assign(
         last_loaded_at=last,
         hours_since=age.dt.total_seconds() / 3600,
-        status=[_status(rows, since) for rows, since in zip(frame["rows"], age, strict=True)],
+        status=[
+            _status(rows, since, systems[name] in set_up)
+            for name, rows, since in zip(frame["source"], frame["rows"], age, strict=True)
+        ],
     )
 
 
-def _status(rows: int, since: pd.Timedelta) -> str:
+def _status(rows: int, since: pd.Timedelta, set_up: bool) -> str:
     if not rows or pd.isna(since):
-        return "never loaded"
+        return "never loaded" if set_up else "not set up"
     return "stale" if since > STALE_AFTER else "fresh"
 
 

@@ -38,6 +38,11 @@ def money(currency: str) -> Callable[[float], str]:
     return lambda value: "–" if pd.isna(value) else f"{currency} {value:,.2f}".strip()
 
 
+def number(spec: str) -> Callable[[float], str]:
+    """A table cell's number by `spec` ("{:,.1f}"), "–" where there is none (never "nan")."""
+    return lambda value: "–" if pd.isna(value) else spec.format(value)
+
+
 def guard(read: Callable[[], T]) -> T:
     """`read()`, or stop the cell with a notice when the warehouse cannot answer."""
     try:
@@ -60,8 +65,11 @@ def app_clock() -> Clock:
 
 
 def pickers(catalog: Catalog) -> tuple[mo.ui.multiselect, mo.ui.dropdown]:
-    """Every shop picked, and the period presets (`periods.PRESETS`), the default one chosen."""
-    shops = mo.ui.multiselect(options=catalog.names(), value=list(catalog.names()), label="Shops")
+    """The shops (the one `?shop=` names, as the owner snapshot's links do, else every one),
+    and the period presets (`periods.PRESETS`), the default one chosen."""
+    names = catalog.names()
+    linked = [name for name, shop_id in names.items() if shop_id == mo.query_params().get("shop")]
+    shops = mo.ui.multiselect(options=names, value=linked or list(names), label="Shops")
     period = mo.ui.dropdown(options=list(PRESETS), value=DEFAULT_PRESET, label="Period")
     return shops, period
 
@@ -82,8 +90,8 @@ def days(
     start, end = preset_span(period.value, through_week, catalog.first_week)
     return mo.ui.dictionary(
         {
-            "from": mo.ui.text(value=f"{start:%Y-%m-%d}", label="From", max_length=10),
-            "to": mo.ui.text(value=f"{end:%Y-%m-%d}", label="To", max_length=10),
+            "from": mo.ui.text(value=f"{start:%Y-%m-%d}", label="From"),
+            "to": mo.ui.text(value=f"{end:%Y-%m-%d}", label="To"),
         }
     )
 

@@ -51,9 +51,6 @@ NOTE = "color:#666666;font-size:13px;"
 IMG = "display:block;width:100%;max-width:600px;height:auto;border:0;margin:4px 0;"
 LINK = "color:#1a5fb4;"
 
-# The apps a section links to (`CHAIRSIDE_APPS_URL`), by the marimo file that serves them.
-APP_FILES = {"overview": "overview.py", "forecasts": "forecasts.py", "clients": "clients.py"}
-
 
 def title(snapshot: Snapshot) -> str:
     return f"{snapshot.shop_name}: the week of {_days(snapshot.week)}"
@@ -73,8 +70,7 @@ def render_html(
     def more(app: str, words: str) -> str:
         if not apps_url:
             return ""
-        query = f"?file={APP_FILES[app]}&shop={quote(snapshot.shop_id)}"
-        href = escape(apps_url.rstrip("/") + "/" + query, quote=True)
+        href = escape(f"{apps_url.rstrip('/')}/{app}/?shop={quote(snapshot.shop_id)}", quote=True)
         return f'<p style="{NOTE}"><a href="{href}" style="{LINK}">{words}</a></p>'
 
     sections = [

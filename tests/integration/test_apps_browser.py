@@ -1,6 +1,7 @@
-"""The apps as an owner sees them: `marimo run` over the notebooks folder on loopback, loaded in
-headless Chromium (Debian's, driven by Playwright), each drawing its charts without a cell
-failing; and the Overview answering a filter change while a writer holds the warehouse.
+"""The apps as an owner sees them: `chairside apps` (a home page, every notebook at its path) on
+loopback, loaded in headless Chromium (Debian's, driven by Playwright) on a laptop and a phone,
+each drawing its charts without a cell failing, in words and units rather than column names; a
+typed range applied as typed; and the Overview answering while a writer holds the warehouse.
 
 One server and one browser for the whole module. Screenshots land in the test's tmp directory.
 """
@@ -8,6 +9,7 @@ One server and one browser for the whole module. Screenshots land in the test's 
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -64,18 +66,7 @@ def server(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> I
     port, log = free_port(), root / "marimo.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "marimo",
-                "run",
-                str(NOTEBOOKS),
-                "--headless",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            [str(Path(sys.executable).parent / "chairside"), "apps", "--port", str(port)],
             env={**os.environ, "CHAIRSIDE_DUCKDB_PATH": str(warehouse)},
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -132,7 +123,7 @@ def open_app(browser: BrowserContext, server: Server, app: str, query: str = "")
         )
 
     page.on("websocket", watch)
-    page.goto(f"{server.url}?file={app}.py{query}")
+    page.goto(f"{server.url}{app}/{query}")
     return page
 
 
@@ -144,12 +135,73 @@ def test_app_draws_its_charts_in_chromium(browser: BrowserContext, server: Serve
     for chart in charts.all():
         box = chart.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50
-    page.screenshot(path=server.shots / f"{app}.png", full_page=True)
+    page.screenshot(path=server.shots / f"{app}-1400.png", full_page=True)
     text = page.locator("body").inner_text()
     for notice in NOTICES:
         assert notice not in text, notice
+    assert_reads_as_words(page, money=app in MONEY_APPS)
+    page.set_viewport_size({"width": 390, "height": 2000})
+    page.wait_for_timeout(500)
+    page.screenshot(path=server.shots / f"{app}-390.png", full_page=True)
     assert server.errors == []
     assert "Traceback" not in server.log.read_text()
+    page.close()
+
+
+# What a page must never show: a column name (snake_case), a data type, a missing number.
+RAW_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+DATA_TYPES = re.compile(r"\b(?:str|int64|float64|object|bool|datetime64\[\w+\])\b")
+MONEY_APPS = {"overview", "appointments", "services", "clients", "forecasts"}
+
+
+def assert_reads_as_words(page: Page, *, money: bool) -> None:
+    """Playwright's selectors pierce the shadow roots marimo draws tables and cards in, which
+    `inner_text` of the body does not."""
+    headers = " ".join(page.locator("th").all_inner_texts())
+    assert not RAW_NAME.findall(headers), RAW_NAME.findall(headers)
+    assert not DATA_TYPES.findall(headers), DATA_TYPES.findall(headers)
+    assert page.get_by_text(re.compile(r"\bnan\b", re.IGNORECASE)).count() == 0
+    if money:
+        expect(page.get_by_text(re.compile(r"CAD \d")).first).to_be_visible()
+
+
+def test_the_home_page_lists_every_app_in_the_order_people_use_them(
+    browser: BrowserContext, server: Server
+) -> None:
+    page = browser.new_page()
+    page.goto(f"{server.url}?as_of=2026-11-16")
+    links = page.locator("li a")
+    assert links.all_inner_texts()[:3] == ["Overview", "Clients", "Forecasts"]
+    served = {path.stem for path in NOTEBOOKS.glob("*.py")}
+    hrefs = [link.get_attribute("href") for link in links.all()]
+    assert sorted(href.split("/")[1] for href in hrefs) == sorted(served)
+    assert all(href.endswith("/?as_of=2026-11-16") for href in hrefs)
+    assert all(line.strip() for line in page.locator("li span").all_inner_texts())
+    page.screenshot(path=server.shots / "home.png", full_page=True)
+    links.first.click()
+    expect(page.get_by_text("Answering as of Mon 16 Nov 2026 (pinned)")).to_be_visible(
+        timeout=60_000
+    )
+    page.close()
+
+
+def test_a_typed_range_is_applied_as_typed(browser: BrowserContext, server: Server) -> None:
+    page = open_app(browser, server, "calls", "?as_of=2026-11-16")
+    expect(page.get_by_text("Over the 26 weeks from 18 May 2026")).to_be_visible(timeout=60_000)
+    start, end = page.locator("marimo-text input").nth(0), page.locator("marimo-text input").nth(1)
+    start.fill("2026-09-27")
+    start.press("Enter")
+    expect(page.get_by_text("Over the 8 weeks from 21 Sep 2026")).to_be_visible(timeout=30_000)
+    end.fill("2026-10-04")
+    end.press("Enter")
+    expect(page.get_by_text("Over the 2 weeks from 21 Sep 2026")).to_be_visible(timeout=30_000)
+    assert (start.input_value(), end.input_value()) == ("2026-09-27", "2026-10-04")
+    start.fill("9/27")
+    start.press("Enter")
+    expect(page.get_by_text("From: '9/27' is not a date")).to_be_visible(timeout=30_000)
+    page.select_option("marimo-dropdown select", "Last 4 weeks")
+    expect(page.get_by_text("Over the 4 weeks from 19 Oct 2026")).to_be_visible(timeout=30_000)
+    assert server.errors == []
     page.close()
 
 
@@ -227,12 +279,12 @@ def test_the_overview_answers_for_the_date_in_its_address(
     expect(page.get_by_role("heading", name="Week of 9 Nov 2026")).to_be_visible(timeout=60_000)
     page.close()
 
-    page = open_app(browser, server, "overview", "&as_of=2026-11-02")
+    page = open_app(browser, server, "overview", "?as_of=2026-11-02")
     expect(page.get_by_role("heading", name="Week of 26 Oct 2026")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Answering as of Mon 2 Nov 2026 (pinned)")).to_be_visible()
     page.close()
 
-    page = open_app(browser, server, "overview", "&as_of=2024-11-12")  # the partial first week
+    page = open_app(browser, server, "overview", "?as_of=2024-11-12")  # the partial first week
     expect(page.get_by_text("No complete week in the chosen range").first).to_be_visible(
         timeout=60_000
     )

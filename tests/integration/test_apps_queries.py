@@ -232,6 +232,11 @@ def test_freshness_of_every_source_and_a_source_never_loaded(
     assert statuses["Kafka calls"] == "never loaded"
     assert statuses["Kafka appointments"] == "fresh"
 
+    # a source nobody set up is not a missing load
+    without_crm = health.freshness(path, filters.shop_ids, built, set_up=("inbox", "kafka"))
+    statuses = without_crm.set_index("source")["status"]
+    assert statuses["Cassandra customers"] == statuses["Cassandra inquiries"] == "not set up"
+
 
 def test_what_ingestion_set_aside(demo) -> None:
     path, filters = demo

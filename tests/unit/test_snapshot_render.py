@@ -204,9 +204,9 @@ def test_sections_link_to_their_apps_when_the_apps_have_an_address() -> None:
     html = render_html(shown, apps_url="https://apps.example.com/")
     links = re.findall(r'href="(https://[^"]*)"', html)
     assert links == [
-        "https://apps.example.com/?file=overview.py&amp;shop=water-st",
-        "https://apps.example.com/?file=forecasts.py&amp;shop=water-st",
-        "https://apps.example.com/?file=clients.py&amp;shop=water-st",
+        "https://apps.example.com/overview/?shop=water-st",
+        "https://apps.example.com/forecasts/?shop=water-st",
+        "https://apps.example.com/clients/?shop=water-st",
     ]
 
 
