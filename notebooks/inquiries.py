@@ -9,10 +9,10 @@ def _():
     import altair as alt
     import marimo as mo
 
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
     from chairside.warehouse import WarehouseUnavailable, read_frame
 
-    warehouse_path = load_settings().duckdb_path
+    warehouse_path = current_release("analyst")
     return WarehouseUnavailable, alt, mo, read_frame, warehouse_path
 
 
