@@ -129,13 +129,12 @@ def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
 
 
 def _has_views(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_catalog = 'build' "
-            "and table_schema = ? and table_type = 'VIEW'",
-            [SCHEMA],
-        ).fetchone()[0]
-    )
+    (count,) = con.execute(
+        "select count(*) from information_schema.tables where table_catalog = 'build' "
+        "and table_schema = ? and table_type = 'VIEW'",
+        [SCHEMA],
+    ).fetchall()[0]
+    return bool(count)
 
 
 def _refuse_contacts(con: duckdb.DuckDBPyConnection, audience: Audience) -> None:
