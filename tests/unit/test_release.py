@@ -18,7 +18,7 @@ from chairside.release.manifest import CheckResult, Manifest
 from chairside.release.publish import ContactInClear, publish
 from chairside.release.readers import CurrentRelease
 from chairside.release.store import NoRelease, ReleaseStore
-from chairside.settings import ReleaseSettings
+from chairside.settings import DEV_PSEUDONYM_KEY, ReleaseSettings, load_settings
 from chairside.warehouse import read_frame
 
 PHONE, EMAIL = "+17095551697", "mark.wong@live.ca"
@@ -185,3 +185,25 @@ def test_the_manifest_keeps_the_checks_it_was_given(build: Path, tmp_path: Path)
     checks = [CheckResult("marts/dim_customer/expectation_suite", False, "WARN", "one warning")]
     manifest = publish(build, settings(tmp_path), run_id="r", as_of=None, checks=checks)
     assert manifest.failed_checks == checks
+
+
+def test_release_settings_default_under_the_data_dir_and_keep_two_at_least() -> None:
+    settings = load_settings({"CHAIRSIDE_DATA_DIR": "/srv/chairside"}).releases
+    assert settings.root == Path("/srv/chairside/releases")
+    assert (settings.keep, settings.pseudonym_key) == (5, DEV_PSEUDONYM_KEY)
+    custom = load_settings({"CHAIRSIDE_RELEASES_KEEP": "3", "CHAIRSIDE_PSEUDONYM_KEY": "s3cret"})
+    assert (custom.releases.keep, custom.releases.pseudonym_key) == (3, "s3cret")
+    with pytest.raises(ValueError, match="at least 2"):
+        load_settings({"CHAIRSIDE_RELEASES_KEEP": "1"})
+
+
+def test_another_key_gives_other_pseudonyms(build: Path, tmp_path: Path) -> None:
+    def phone(key: str) -> str:
+        config = ReleaseSettings(root=tmp_path / key, pseudonym_key=key)
+        release_id = publish(build, config, run_id="r", as_of=None).release_id
+        database = ReleaseStore(config.root).database(release_id, "analyst")
+        return rows(
+            database, "select phone_e164 from marts.dim_customer where customer_key = 'c1'"
+        )[0][0]
+
+    assert phone("one") != phone("two")
