@@ -10,6 +10,7 @@ forecasts and client scores, so the owner snapshots that follow read this run's 
 import dagster as dg
 
 from chairside.release.publish import publish
+from chairside.release.status import release_status
 from orchestration.defs.dbt.assets import chairside_dbt_assets
 from orchestration.defs.ml import ML_ASSETS
 from orchestration.defs.release.checks_of_run import check_results
@@ -38,6 +39,13 @@ def published_release(
     releases: ReleasesResource,
     clock: ClockResource,
 ) -> dg.MaterializeResult:
+    if _unaudited_marts(context, releases):
+        raise dg.Failure(
+            "Not published: the build database holds marts of a build that failed its checks "
+            "(Data health names it) and this run did not rebuild them; the next build that "
+            "passes publishes.",
+            allow_retries=False,
+        )
     manifest = publish(
         warehouse.resolved_path,
         releases.settings,
@@ -55,3 +63,15 @@ def published_release(
             "checks_failed": len(manifest.failed_checks),
         }
     )
+
+
+def _unaudited_marts(context: dg.AssetExecutionContext, releases: ReleasesResource) -> bool:
+    """A build refused after the current release left its marts in the build database; a run
+    that only refits the ML marts (`ml_weekly`) must not publish them with its own."""
+    if not release_status(releases.store).refused_since:
+        return False
+    built = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    dbt_marts = set(MARTS) - {asset.key for asset in ML_ASSETS}
+    return not any(record.asset_key in dbt_marts for record in built)
