@@ -52,11 +52,33 @@ def publish(
     releases beyond `settings.keep`. Returns the new release's manifest."""
     store = ReleaseStore(settings.root)
     store.root.mkdir(parents=True, exist_ok=True)
-    published_at = dt.datetime.now(dt.UTC)  # a load time: wall clock
-    release_id = new_release_id(published_at, run_id)
+    release_id = new_release_id(dt.datetime.now(dt.UTC), run_id)
     staging = store.staging(release_id)
     switch.prune(store, settings.keep, building=release_id)  # a crashed publish's leftovers
 
+    try:
+        manifest = _write(build_database, settings, staging, run_id, as_of, checks, release_id)
+    except BaseException:
+        if staging.exists():  # a refused or failed release leaves nothing behind
+            switch.remove(staging)
+        raise
+    staging.rename(store.folder(release_id))
+    switch.point_to(store, release_id)
+    switch.prune(store, settings.keep)
+    return manifest
+
+
+def _write(
+    build_database: Path,
+    settings: ReleaseSettings,
+    staging: Path,
+    run_id: str,
+    as_of: dt.date | None,
+    checks: Sequence[CheckResult],
+    release_id: str,
+) -> Manifest:
+    """Everything of the release under `staging`, sealed read-only; its manifest."""
+    published_at = dt.datetime.now(dt.UTC)  # a load time: wall clock
     row_counts: dict[str, dict[str, int]] = {}
     dropped: dict[str, list[str]] = {}
     replaced: dict[str, list[str]] = {}
@@ -107,9 +129,6 @@ def publish(
     )
     manifest.write(staging / MANIFEST)
     _seal(staging, settings)
-    staging.rename(store.folder(release_id))
-    switch.point_to(store, release_id)
-    switch.prune(store, settings.keep)
     return manifest
 
 
