@@ -65,7 +65,7 @@ def test_every_read_answers_while_a_build_loops(demo_build: DemoBuild, tmp_path:
     for number in range(4):
         reads = json.loads((tmp_path / f"reader-{number}.json").read_text())
         assert reads["errors"] == []
-        assert len(reads["latencies"]) >= 2
+        assert reads["latencies"]  # it did read: no vacuous pass
 
 
 def run_build(
