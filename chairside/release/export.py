@@ -57,9 +57,21 @@ def export(
                 )
                 rows = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
             else:
-                frame = con.execute(f'select * from marts."{mart}"').df()
+                frame = con.execute(f'select {_flat(con, mart)} from marts."{mart}"').df()
                 target.write_bytes(to_csv(frame))
                 rows = len(frame)
             written.append(Exported(mart, target, rows))
     shutil.copyfile(store.manifest_path(release_id), to / MANIFEST)
     return release_id, written
+
+
+def _flat(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """A select list with nested columns (lists, structs, maps) as DuckDB writes them as text
+    (`[water-st, queen-west]`): a CSV cell holds text, and pandas would write numpy's repr."""
+    columns = con.execute(f'describe marts."{mart}"').fetchall()
+    return ", ".join(
+        f'cast("{name}" as varchar) as "{name}"'
+        if type_.endswith("]") or type_.startswith(("STRUCT", "MAP", "UNION"))
+        else f'"{name}"'
+        for name, type_, *_ in columns
+    )
