@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from chairside.inbox_command import inbox_group
+from chairside.release.commands import export_command, publish_command
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ml.clv.score_command import score_command
@@ -56,6 +57,8 @@ def main() -> None:
 main.add_command(inbox_group)
 main.add_command(score_command)
 main.add_command(forecast_command)
+main.add_command(publish_command)
+main.add_command(export_command)
 
 
 def _demo_options(command):
@@ -373,6 +376,7 @@ def _report(settings: Settings) -> None:
         "\nWhere to look:\n"
         f"  warehouse   duckdb {settings.duckdb_path}\n"
         "              (raw_kafka, raw_cassandra, raw_inbox, ops, staging, intermediate, marts)\n"
+        f"  release     {settings.releases.root}/current  (what readers see; chairside publish)\n"
         "  Dagster     make dagster        (http://127.0.0.1:3000)\n"
         "  apps        make apps           (marimo, http://127.0.0.1:2718)\n"
         "  MLflow      make mlflow         (http://127.0.0.1:5000)"

@@ -44,23 +44,29 @@ def normalize_gender(raw: str | None) -> str | None:
         return None
 
 
+def register(conn: DuckDBPyConnection) -> None:
+    """Make the functions callable on `conn`: dbt's connection, and the publisher's, which reads
+    the marts' views that call them (`chairside.release.publish`)."""
+    conn.create_function(
+        "normalize_phone",
+        normalize_phone,
+        [VARCHAR, VARCHAR],
+        VARCHAR,
+        null_handling="special",
+        side_effects=False,
+    )
+    for name, function in (
+        ("normalize_email", normalize_email),
+        ("normalize_gender", normalize_gender),
+    ):
+        conn.create_function(
+            name, function, [VARCHAR], VARCHAR, null_handling="special", side_effects=False
+        )
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         self.config = plugin_config
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        conn.create_function(
-            "normalize_phone",
-            normalize_phone,
-            [VARCHAR, VARCHAR],
-            VARCHAR,
-            null_handling="special",
-            side_effects=False,
-        )
-        for name, function in (
-            ("normalize_email", normalize_email),
-            ("normalize_gender", normalize_gender),
-        ):
-            conn.create_function(
-                name, function, [VARCHAR], VARCHAR, null_handling="special", side_effects=False
-            )
+        register(conn)

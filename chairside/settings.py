@@ -55,6 +55,23 @@ class SmtpSettings:
             raise ValueError(f"SMTP security must be one of {SMTP_SECURITY}, got {self.security!r}")
 
 
+# A development key, public in this repository: pseudonyms made with it can be reversed by anyone
+# who guesses a phone number. Every deployment sets CHAIRSIDE_PSEUDONYM_KEY to its own secret.
+DEV_PSEUDONYM_KEY = "chairside-dev-pseudonym-key-not-secret"
+
+
+@dataclass(frozen=True)
+class ReleaseSettings:
+    """Published releases (`chairside.release`): where they live, how many are kept, the key of
+    the analyst audience's pseudonyms and, when set, the groups that may read each audience."""
+
+    root: Path = Path("data/releases")
+    keep: int = 5
+    pseudonym_key: str = DEV_PSEUDONYM_KEY
+    owner_group: str | None = None
+    analyst_group: str | None = None
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -69,6 +86,7 @@ class Settings:
     clock: Clock = field(default_factory=Clock)
     # How long an inbox file must be left unchanged before any load path reads it.
     inbox_settle_seconds: float = 5.0
+    releases: ReleaseSettings = field(default_factory=ReleaseSettings)
     # Where the marimo apps are served for the people who get the snapshot; None: no links.
     apps_url: str | None = None
 
@@ -245,4 +263,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "CHAIRSIDE_INBOX_SETTLE_SECONDS", Settings.inbox_settle_seconds
         ),
         apps_url=env.get("CHAIRSIDE_APPS_URL") or None,
+        releases=_release_settings(env, data_dir),
+    )
+
+
+def _release_settings(env: Mapping[str, str], data_dir: Path) -> ReleaseSettings:
+    keep = _int(env, "CHAIRSIDE_RELEASES_KEEP", ReleaseSettings.keep)
+    if keep < 2:
+        # a reader that resolved the previous release must still find it after a switch
+        raise ValueError(f"CHAIRSIDE_RELEASES_KEEP must be at least 2, got {keep}")
+    return ReleaseSettings(
+        root=Path(env.get("CHAIRSIDE_RELEASES_DIR") or data_dir / "releases"),
+        keep=keep,
+        pseudonym_key=env.get("CHAIRSIDE_PSEUDONYM_KEY") or DEV_PSEUDONYM_KEY,
+        owner_group=env.get("CHAIRSIDE_RELEASE_OWNER_GROUP") or None,
+        analyst_group=env.get("CHAIRSIDE_RELEASE_ANALYST_GROUP") or None,
     )

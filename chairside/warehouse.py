@@ -2,12 +2,14 @@
 
 DuckDB allows one writing process or many reading ones per file. Writers go through `connect`;
 readers (apps, reports) use `read_frame`, which holds a read-only connection only for the length
-of one query and retries while a writer holds the file, so a dashboard keeps answering while the
-pipeline builds.
+of one query and retries while a writer holds the file. Readers point it at a published release
+(`chairside.release.readers.CurrentRelease`), a file no build ever writes, named anew on each
+attempt, so a dashboard keeps answering while the pipeline builds.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,36 +50,41 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def read_frame(
-    path: Path,
+    path: os.PathLike[str],
     sql: str,
     params: Sequence[object] | None = None,
     *,
     attempts: int = 20,
     wait_seconds: float = 0.25,
 ) -> pd.DataFrame:
-    if not path.exists():
-        raise WarehouseUnavailable(
-            f"No warehouse at {path}. Run `make demo` (or the pipeline) to build it."
-        )
     for attempt in range(attempts):
+        named = os.fspath(path)  # a release reader names the current release anew
+        if not Path(named).exists():
+            if os.fspath(path) != named and attempt < attempts - 1:
+                continue  # pruned between naming and opening: a newer release is current
+            raise WarehouseUnavailable(
+                f"No warehouse at {named}. Run `make demo` (or the pipeline) to build it."
+            )
         try:
-            with duckdb.connect(str(path), read_only=True) as con:
+            with duckdb.connect(named, read_only=True) as con:
                 return con.execute(sql, list(params or [])).df()
         except duckdb.IOException as error:
+            if not Path(named).exists() and os.fspath(path) != named:
+                continue  # pruned while it was being opened: a newer release is current
             if not _locked(error):
                 raise WarehouseUnavailable(
-                    f"The warehouse at {path} cannot be read: it is damaged (cut short, or "
+                    f"The warehouse at {named} cannot be read: it is damaged (cut short, or "
                     f"not a DuckDB database). Rebuild it (`make demo` or `chairside run`) or "
                     f"restore it from a backup. DuckDB said: {error}"
                 ) from error
             if attempt == attempts - 1:
                 raise WarehouseUnavailable(
-                    f"The warehouse at {path} is busy being rebuilt; try again in a moment."
+                    f"The warehouse at {named} is busy being rebuilt; try again in a moment."
                 ) from error
             time.sleep(wait_seconds)
         except duckdb.CatalogException as error:
             raise WarehouseUnavailable(
-                f"The warehouse at {path} does not have this table yet: {error}"
+                f"The warehouse at {named} does not have this table yet: {error}"
             ) from error
     raise AssertionError("unreachable")
 

@@ -11,9 +11,9 @@ def _():
     from chairside.analytics import appointments, charts, ui
     from chairside.analytics.catalog import load_catalog
     from chairside.analytics.kpis import KPI_BY_NAME, period_kpis, weekly_kpis
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
+    warehouse = current_release("analyst")
     return (
         KPI_BY_NAME,
         appointments,

@@ -11,13 +11,16 @@ def _():
     from chairside.analytics import charts, clients, safe_csv, ui
     from chairside.analytics.catalog import CUSTOMER_SCORES, load_catalog
     from chairside.analytics.kpis import weekly_kpis
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
+    warehouse = current_release("analyst")
+    # the call list and the campaign audience need contacts: the owner release
+    contacts = current_release("owner")
     return (
         CUSTOMER_SCORES,
         charts,
         clients,
+        contacts,
         load_catalog,
         mo,
         safe_csv,
@@ -131,9 +134,9 @@ def _(catalog, charts, clients, filters, mo, ui, warehouse):
 
 
 @app.cell
-def _(catalog, clients, clock, filters, mo, ui, warehouse):
+def _(catalog, clients, clock, contacts, filters, mo, ui):
     _today = clock.earliest_today(catalog.time_zones(filters.shop_ids))
-    _at_risk = ui.guard(lambda: clients.at_risk(warehouse, filters.shop_ids, _today))
+    _at_risk = ui.guard(lambda: clients.at_risk(contacts, filters.shop_ids, _today))
     mo.vstack(
         [
             mo.md(
@@ -174,9 +177,9 @@ def _(clients, mo):
 
 
 @app.cell
-def _(audience_choice, clients, filters, mo, safe_csv, ui, warehouse):
+def _(audience_choice, clients, contacts, filters, mo, safe_csv, ui):
     _audience = ui.guard(
-        lambda: clients.audience(warehouse, filters.shop_ids, audience_choice.value)
+        lambda: clients.audience(contacts, filters.shop_ids, audience_choice.value)
     )
     mo.hstack(
         [

@@ -11,10 +11,42 @@ def _():
     from chairside.analytics import charts, health, ui
     from chairside.analytics.catalog import load_catalog
     from chairside.analytics.filters import monday
+    from chairside.release.readers import current_release
+    from chairside.release.status import describe, release_status
     from chairside.settings import load_settings
 
-    warehouse = load_settings().duckdb_path
-    return charts, health, load_catalog, load_settings, mo, monday, ui, warehouse
+    warehouse = current_release("owner")
+    return (
+        charts,
+        describe,
+        health,
+        load_catalog,
+        load_settings,
+        mo,
+        monday,
+        release_status,
+        ui,
+        warehouse,
+    )
+
+
+@app.cell
+def _(describe, mo, release_status, ui, warehouse):
+    # first: every number on every page comes from this release
+    _status = release_status(warehouse.store)
+    mo.vstack(
+        [
+            mo.md("## Release"),
+            mo.callout(
+                mo.md(describe(_status)), kind="danger" if _status.refused_since else "info"
+            ),
+            ui.table(_status.failed_checks(), page_size=5) if _status.refused_since else mo.md(""),
+            mo.accordion(
+                {"Rows per mart and audience": ui.table(_status.row_counts(), page_size=15)}
+            ),
+        ]
+    )
+    return
 
 
 @app.cell

@@ -10,9 +10,9 @@ def _():
 
     from chairside.analytics import charts, forecasts, ui
     from chairside.analytics.catalog import FORECASTS, load_catalog
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
+    warehouse = current_release("analyst")
     return (
         FORECASTS,
         charts,

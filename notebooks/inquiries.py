@@ -10,10 +10,12 @@ def _():
 
     from chairside.analytics import charts, inquiries, ui
     from chairside.analytics.catalog import load_catalog
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
-    return charts, inquiries, load_catalog, mo, ui, warehouse
+    warehouse = current_release("analyst")
+    # the newest inquiries are for the front desk: who asked what, in the owner's release
+    contacts = current_release("owner")
+    return charts, contacts, inquiries, load_catalog, mo, ui, warehouse
 
 
 @app.cell
@@ -72,8 +74,8 @@ def _(charts, dates, inquiries, mo, shops, ui, warehouse):
 
 
 @app.cell
-def _(filters, inquiries, mo, ui, warehouse):
-    _latest = ui.guard(lambda: inquiries.latest(warehouse, filters))
+def _(contacts, filters, inquiries, mo, ui):
+    _latest = ui.guard(lambda: inquiries.latest(contacts, filters))
     mo.vstack(
         [
             mo.md("## The newest inquiries"),

@@ -21,9 +21,9 @@ def _():
     from chairside.analytics.history import load_histories
     from chairside.analytics.insights import find_insights
     from chairside.analytics.kpis import KPI_BY_NAME, KPIS, week_in_context
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
+    warehouse = current_release("analyst")
     return (
         AT_RISK,
         CUSTOMER_SCORES,

@@ -10,9 +10,9 @@ def _():
 
     from chairside.analytics import charts, services, ui
     from chairside.analytics.catalog import load_catalog
-    from chairside.settings import load_settings
+    from chairside.release.readers import current_release
 
-    warehouse = load_settings().duckdb_path
+    warehouse = current_release("analyst")
     return charts, load_catalog, mo, services, ui, warehouse
 
 

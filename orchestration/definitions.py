@@ -25,8 +25,14 @@ from orchestration.defs.ml import (
     ML_SENSORS,
 )
 from orchestration.defs.quality import QUALITY_CHECKS
+from orchestration.defs.release import RELEASE_ASSETS, RELEASE_SENSORS
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
-from orchestration.defs.resources import ClockResource, InboxResource, WarehouseResource
+from orchestration.defs.resources import (
+    ClockResource,
+    InboxResource,
+    ReleasesResource,
+    WarehouseResource,
+)
 
 pipeline_job = dg.define_asset_job(
     "chairside_pipeline",
@@ -60,18 +66,20 @@ defs = dg.Definitions(
         kafka_events,
         chairside_dbt_assets,
         *ML_ASSETS,
+        *RELEASE_ASSETS,
         *REPORT_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
     jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
     schedules=[nightly_build, *ML_SCHEDULES, *REPORT_SCHEDULES],
-    sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS],
+    sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS, *RELEASE_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,
     # and the instance's run queue (orchestration/dagster.yaml) runs one run at a time.
     executor=dg.in_process_executor,
     resources={
         **ML_RESOURCES,
         "warehouse": WarehouseResource(),
+        "releases": ReleasesResource(),
         "clock": ClockResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),

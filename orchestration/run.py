@@ -7,8 +7,11 @@ import datetime as dt
 
 import dagster as dg
 
+from chairside.release.store import ReleaseStore
+from chairside.settings import load_settings
 from orchestration.definitions import defs
 from orchestration.defs.clock import clock_config
+from orchestration.defs.release.refusals import PUBLISHING_JOBS, record_refusal
 
 # The console shows what an operator reads (progress, warnings, failures); every DEBUG event is
 # still in the run's event log in the Dagster UI.
@@ -41,8 +44,14 @@ def _execute(
     as_of: dt.date | None,
 ) -> dg.ExecuteInProcessResult:
     pinned = clock_config(as_of) if as_of else {}
-    return defs.resolve_job_def(job_name).execute_in_process(
-        instance=instance or dg.DagsterInstance.get(),
+    instance = instance or dg.DagsterInstance.get()
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance,
         raise_on_error=False,
         run_config={**CONSOLE_INFO, **pinned, **(run_config or {})},
     )
+    if not result.success and job_name in PUBLISHING_JOBS:
+        # no daemon runs the refusal sensor for an in-process run
+        releases = ReleaseStore(load_settings().releases.root.resolve())
+        record_refusal(instance, result.dagster_run, releases)
+    return result

@@ -6,6 +6,7 @@ embedded defaults and the CHAIRSIDE_* variables apply without any environment re
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import dagster as dg
@@ -13,7 +14,8 @@ import duckdb
 
 from chairside import warehouse
 from chairside.clock import Clock, parse_as_of
-from chairside.settings import load_settings
+from chairside.release.store import ReleaseStore
+from chairside.settings import ReleaseSettings, load_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -27,6 +29,21 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def connect(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         return warehouse.connect(self.resolved_path, read_only=read_only)
+
+
+class ReleasesResource(dg.ConfigurableResource):
+    """Published releases (`chairside.release`); `root` overrides CHAIRSIDE_RELEASES_DIR."""
+
+    root: str | None = None
+
+    @property
+    def settings(self) -> ReleaseSettings:
+        settings = load_settings().releases
+        return dataclasses.replace(settings, root=Path(self.root) if self.root else settings.root)
+
+    @property
+    def store(self) -> ReleaseStore:
+        return ReleaseStore(self.settings.root.resolve())
 
 
 class InboxResource(dg.ConfigurableResource):

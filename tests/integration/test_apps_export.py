@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import DemoBuild
-from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo, reported_week
+from tests.integration.test_apps_warehouse import (
+    add_ml_marts,
+    copy_demo,
+    published,
+    reported_week,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +47,7 @@ NOTICES = (
 )
 
 
-def export(app: str, warehouse: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def export(app: str, releases: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -54,7 +59,7 @@ def export(app: str, warehouse: Path, out: Path) -> subprocess.CompletedProcess[
             "-o",
             str(out),
         ],
-        env={**os.environ, "CHAIRSIDE_DUCKDB_PATH": str(warehouse)},
+        env={**os.environ, "CHAIRSIDE_RELEASES_DIR": str(releases)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -69,8 +74,9 @@ def exported(
     root = tmp_path_factory.mktemp("export")
     warehouse = copy_demo(demo_build, root)
     add_ml_marts(warehouse, reported_week(warehouse))
+    releases = published(warehouse)
     with ThreadPoolExecutor(max_workers=len(APPS)) as pool:
-        runs = {app: pool.submit(export, app, warehouse, root / f"{app}.html") for app in APPS}
+        runs = {app: pool.submit(export, app, releases, root / f"{app}.html") for app in APPS}
     results = {}
     for app, run in runs.items():
         done = run.result()
@@ -104,7 +110,7 @@ def run_in_process(app: str) -> str:
 def test_without_ml_marts_the_apps_say_they_are_not_computed_yet(
     demo_build: DemoBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CHAIRSIDE_DUCKDB_PATH", str(copy_demo(demo_build, tmp_path)))
+    monkeypatch.setenv("CHAIRSIDE_RELEASES_DIR", str(published(copy_demo(demo_build, tmp_path))))
     overview, forecasts, clients = (
         run_in_process(app) for app in ("overview", "forecasts", "clients")
     )

@@ -16,6 +16,8 @@ import pytest
 
 from chairside.analytics.catalog import load_catalog
 from chairside.clock import Clock
+from chairside.release.publish import publish
+from chairside.settings import ReleaseSettings
 from ml.tables import CUSTOMER_SCORES, FORECASTS, append_run
 from tests.integration.conftest import DEMO_AS_OF, DemoBuild
 
@@ -36,6 +38,15 @@ def copy_demo(build: DemoBuild, directory: Path) -> Path:
         con.execute(f"drop table if exists {FORECASTS.name}")
         con.execute(f"drop table if exists {CUSTOMER_SCORES.name}")
     return path
+
+
+def published(warehouse: Path, releases: Path | None = None) -> Path:
+    """`warehouse`'s marts published as the release readers see (what the pipeline does after
+    its checks pass), under `releases` (default: beside the warehouse); returns the root that
+    CHAIRSIDE_RELEASES_DIR names for the apps."""
+    root = releases or warehouse.parent / "releases"
+    publish(warehouse, ReleaseSettings(root=root), run_id="tests-publish", as_of=None)
+    return root
 
 
 DEMO_CLOCK = Clock(dt.date.fromisoformat(DEMO_AS_OF))

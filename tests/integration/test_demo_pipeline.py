@@ -12,6 +12,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from chairside.release.manifest import Manifest
+from chairside.release.store import ReleaseStore
 from tests.integration.conftest import CHAIRSIDE, DemoBuild
 
 pytestmark = pytest.mark.integration
@@ -116,6 +118,29 @@ def test_the_demo_ends_with_this_week_s_owner_snapshot_for_every_shop(
         assert path.exists(), demo_build.output[-2000:]
         assert "As of Mon 16 Nov 2026." in path.read_text(encoding="utf-8")
         assert str(path) in demo_build.output
+
+
+def test_the_run_ends_with_a_release_of_every_mart_that_readers_see(demo_build: DemoBuild) -> None:
+    """The pipeline publishes after its checks (and the forecasts and scores) passed: the
+    release readers see is that run's, with every mart's rows, and the snapshots read it."""
+    (run,) = demo_build.instance.get_runs(
+        filters=dg.RunsFilter(job_name="chairside_pipeline"), limit=1
+    )
+    store = ReleaseStore(demo_build.settings.releases.root)
+    manifest = Manifest.read(store.manifest_path(store.resolve()))
+    assert manifest.run_id == run.run_id
+    assert manifest.as_of == "2026-11-16"
+    assert len(manifest.checks) > 100 and manifest.checks == sorted(manifest.checks, key=str)
+    with duckdb.connect(str(demo_build.settings.duckdb_path), read_only=True) as con:
+        expected = {
+            table: con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+            for (table,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+    assert "fct_forecasts" in expected and "fct_customer_scores" in expected
+    assert manifest.row_counts == {"owner": expected, "analyst": expected}
+    assert "release" in demo_build.output
 
 
 def test_forecasts_and_scores_are_in_the_marts_and_mlflow(demo_build: DemoBuild) -> None:

@@ -25,10 +25,10 @@ from playwright.sync_api import sync_playwright
 
 from chairside.settings import Settings
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK, owner_snapshots
-from orchestration.defs.resources import ClockResource, WarehouseResource
+from orchestration.defs.resources import ClockResource, ReleasesResource
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.integration.conftest import DemoBuild
-from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo
+from tests.integration.test_apps_warehouse import add_ml_marts, copy_demo, published
 
 pytestmark = pytest.mark.integration
 
@@ -153,10 +153,12 @@ def owners(path: Path) -> dict[str, str]:
 
 
 def materialize(warehouse: Path, **config: object) -> dg.ExecuteInProcessResult:
+    """The snapshot asset on `warehouse`'s marts, published as the release it reads."""
+    releases = published(warehouse, warehouse.parent / "releases")
     return dg.materialize(
         [owner_snapshots],
         resources={
-            "warehouse": WarehouseResource(path=str(warehouse)),
+            "releases": ReleasesResource(root=str(releases)),
             "clock": ClockResource(as_of=AS_OF),
         },
         run_config={"ops": {OWNER_SNAPSHOTS_KEY.to_python_identifier(): {"config": config}}},

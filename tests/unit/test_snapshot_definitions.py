@@ -8,16 +8,19 @@ import dagster as dg
 import duckdb
 import pytest
 
+from chairside.release.publish import publish
+from chairside.settings import ReleaseSettings
+from orchestration.defs.release import RELEASE_KEY
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
 from orchestration.defs.reports.schedules import owner_snapshot_schedule
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK
-from orchestration.defs.resources import ClockResource, WarehouseResource
+from orchestration.defs.resources import ClockResource, ReleasesResource
 
 defs = dg.Definitions(
     assets=REPORT_ASSETS,
     jobs=REPORT_JOBS,
     schedules=REPORT_SCHEDULES,
-    resources={"warehouse": WarehouseResource(), "clock": ClockResource()},
+    resources={"releases": ReleasesResource(), "clock": ClockResource()},
 )
 
 
@@ -25,13 +28,10 @@ def test_report_definitions_load() -> None:
     dg.Definitions.validate_loadable(defs)
 
 
-def test_the_snapshot_reads_the_marts_and_reports_its_mail_as_a_check() -> None:
+def test_the_snapshot_reads_the_release_and_reports_its_mail_as_a_check() -> None:
     graph = defs.resolve_asset_graph()
     node = graph.get(OWNER_SNAPSHOTS_KEY)
-    assert node.parent_keys == {
-        dg.AssetKey(["marts", name])
-        for name in ("dim_shop", "fct_weekly_shop_metrics", "fct_forecasts", "fct_customer_scores")
-    }
+    assert node.parent_keys == {RELEASE_KEY}
     assert dg.AssetCheckKey(OWNER_SNAPSHOTS_KEY, SENT_CHECK) in graph.asset_check_keys
     job = defs.resolve_job_def("owner_snapshot")
     assert job.asset_layer.selected_asset_keys == {OWNER_SNAPSHOTS_KEY}
@@ -39,6 +39,7 @@ def test_the_snapshot_reads_the_marts_and_reports_its_mail_as_a_check() -> None:
 
 @pytest.fixture
 def shops_warehouse(tmp_path: Path) -> Path:
+    """Releases of a warehouse with two shops; the schedule reads the owner release."""
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
@@ -47,13 +48,15 @@ def shops_warehouse(tmp_path: Path) -> Path:
             "('water-st', 'America/St_Johns'), ('queen-west', 'America/Toronto')"
             ") v(shop_id, time_zone)"
         )
-    return path
+    root = tmp_path / "releases"
+    publish(path, ReleaseSettings(root=root), run_id="unit-test", as_of=None)
+    return root
 
 
-def evaluate(at: dt.datetime, warehouse: Path) -> list[dg.RunRequest] | dg.SkipReason:
+def evaluate(at: dt.datetime, releases: Path) -> list[dg.RunRequest] | dg.SkipReason:
     context = dg.build_schedule_context(
         scheduled_execution_time=at,
-        resources={"warehouse": WarehouseResource(path=str(warehouse))},
+        resources={"releases": ReleasesResource(root=str(releases))},
     )
     return owner_snapshot_schedule(context)
 
@@ -79,6 +82,6 @@ def test_other_ticks_and_an_unreadable_warehouse_skip(
 ) -> None:
     quiet = evaluate(dt.datetime(2026, 11, 16, 9, 45, tzinfo=dt.UTC), shops_warehouse)
     assert isinstance(quiet, dg.SkipReason)
-    missing = evaluate(dt.datetime(2026, 11, 16, 9, 30, tzinfo=dt.UTC), tmp_path / "none.duckdb")
+    missing = evaluate(dt.datetime(2026, 11, 16, 9, 30, tzinfo=dt.UTC), tmp_path / "none")
     assert isinstance(missing, dg.SkipReason)
-    assert "No warehouse" in missing.skip_message
+    assert "No release published" in missing.skip_message

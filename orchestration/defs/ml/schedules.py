@@ -19,9 +19,12 @@ from orchestration.defs.ml.forecasts import fct_forecasts
 
 ml_weekly_job = dg.define_asset_job(
     "ml_weekly",
-    selection=dg.AssetSelection.assets(fct_forecasts, fct_customer_scores),
+    # and the release downstream, so Monday's snapshots read this morning's forecasts and scores
+    selection=dg.AssetSelection.assets(fct_forecasts, fct_customer_scores).downstream()
+    - dg.AssetSelection.groups("reports"),
     executor_def=dg.in_process_executor,
-    description="Refit the forecasts and client scores, record them in MLflow, run their checks.",
+    description="Refit the forecasts and client scores, record them in MLflow, run their checks, "
+    "publish them.",
 )
 
 SCHEDULE_ZONE = "America/St_Johns"

@@ -7,11 +7,12 @@ starts late still reports the week that had just ended when it was due.
 
 import dagster as dg
 
+from chairside.release.readers import current_release
 from chairside.warehouse import WarehouseUnavailable, read_frame
 from orchestration.defs.clock import clock_config
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, owner_snapshots
 from orchestration.defs.reports.timing import SEND_TIME, TICK_CRON, due_shops
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ReleasesResource
 
 owner_snapshot_job = dg.define_asset_job(
     "owner_snapshot",
@@ -31,11 +32,14 @@ OP_NAME = OWNER_SNAPSHOTS_KEY.to_python_identifier()
     description=f"Each shop's snapshot at Monday {SEND_TIME:%H:%M} on the shop's own clock.",
 )
 def owner_snapshot_schedule(
-    context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource
+    context: dg.ScheduleEvaluationContext, releases: ReleasesResource
 ) -> list[dg.RunRequest] | dg.SkipReason:
     tick = context.scheduled_execution_time
     try:
-        shops = read_frame(warehouse.resolved_path, "select shop_id, time_zone from marts.dim_shop")
+        shops = read_frame(
+            current_release("owner", releases.settings),
+            "select shop_id, time_zone from marts.dim_shop",
+        )
     except WarehouseUnavailable as reason:
         return dg.SkipReason(str(reason))
     due = due_shops(tick, dict(zip(shops["shop_id"], shops["time_zone"], strict=True)))

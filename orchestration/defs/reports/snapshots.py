@@ -14,16 +14,16 @@ import dagster as dg
 from pydantic import Field
 
 from chairside.analytics.catalog import NoData, load_catalog
+from chairside.release.readers import current_release
 from chairside.settings import load_settings
 from chairside.snapshot.deliver import Outcome, deliver
-from orchestration.defs.resources import ClockResource, WarehouseResource
+from orchestration.defs.release.assets import RELEASE_KEY
+from orchestration.defs.resources import ClockResource, ReleasesResource
 
 OWNER_SNAPSHOTS_KEY = dg.AssetKey(["reports", "owner_snapshots"])
 SENT_CHECK = "every_owner_got_the_snapshot"
-UPSTREAM = [
-    dg.AssetKey(["marts", name])
-    for name in ("dim_shop", "fct_weekly_shop_metrics", "fct_forecasts", "fct_customer_scores")
-]
+# the owner release, which holds every mart the snapshot reads (contacts included)
+UPSTREAM = [RELEASE_KEY]
 
 
 class SnapshotConfig(dg.Config):
@@ -58,10 +58,12 @@ class SnapshotConfig(dg.Config):
 def owner_snapshots(
     context: dg.AssetExecutionContext,
     config: SnapshotConfig,
-    warehouse: WarehouseResource,
+    releases: ReleasesResource,
     clock: ClockResource,
 ) -> dg.MaterializeResult:
-    settings = dataclasses.replace(load_settings(), duckdb_path=warehouse.resolved_path)
+    # one release for the whole run, so every shop's snapshot reads the same numbers
+    owner = current_release("owner", releases.settings).path()
+    settings = dataclasses.replace(load_settings(), duckdb_path=owner)
     catalog = load_catalog(settings.duckdb_path)
     known = list(catalog.shops["shop_id"])
     shop_ids = config.shop_ids or known
