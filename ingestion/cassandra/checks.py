@@ -72,7 +72,7 @@ def _phone(value: str | None, region: str) -> str | None:
     try:
         cells.phone(value, region)
     except cells.CellError as error:
-        return f"phone {error}"
+        return f"phone: {error}"
     return None
 
 
@@ -82,7 +82,7 @@ def _email(value: str | None) -> str | None:
     try:
         cells.email(value)
     except cells.CellError as error:
-        return f"email {error}"
+        return f"email: {error}"
     return None
 
 
