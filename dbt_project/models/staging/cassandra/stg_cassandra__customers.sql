@@ -15,7 +15,8 @@ renamed as (
         lower(nullif(trim(gender), '')) as gender,
         marketing_opt_in,
         created_at,
-        updated_at
+        updated_at,
+        loaded_at
     from source
 )
 

@@ -14,7 +14,8 @@ renamed as (
         age,
         lower(nullif(trim(gender), '')) as gender,
         message,
-        channel
+        channel,
+        loaded_at
     from source
 )
 
