@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, Self
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 MONEY_MIN, MONEY_MAX = 0, 100_000
@@ -59,7 +60,8 @@ class Bounds:
     _by_offset: dict[dt.tzinfo | None, _Limits] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def at(cls, ingested_at: dt.datetime) -> Bounds:
+    def at(cls, ingested_at: dt.datetime, **more: Any) -> Self:
+        """The bounds of a run ingesting at `ingested_at`; `more` fills a subclass's fields."""
         if ingested_at.tzinfo is None:
             raise ValueError(f"the time of ingestion needs a time zone: {ingested_at}")
         ingested_at = ingested_at.astimezone(dt.UTC)
@@ -68,6 +70,7 @@ class Bounds:
             ingested_at + dt.timedelta(days=1),
             _years_later(ingested_at, 2),
             ingested_at.year,
+            **more,
         )
 
     def _limits(self, zone: dt.tzinfo | None) -> _Limits:

@@ -1,4 +1,5 @@
-"""The time-relative plausibility bounds applied to a parsed Kafka event's `data`.
+"""The plausibility bounds of a Kafka message: its size, and the time-relative bounds of a
+parsed event's `data`.
 
 The bounds themselves are `ingestion.bounds` (shared with the CRM's rows). The fixed numeric
 ones are msgspec constraints in `schema.py`, checked while parsing. What is left here runs once
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import msgspec
 
+from chairside.settings import KafkaSettings
 from ingestion import bounds
 from ingestion.kafka.schema import DATA_TYPES, CustomerUpserted
 
@@ -34,7 +36,18 @@ INSTANT_FIELDS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Bounds(bounds.Bounds):
-    """The shared bounds of one run, with the check of an event type's `data`."""
+    """The shared bounds of one run, the size of a message value (CHAIRSIDE_KAFKA_MAX_VALUE_BYTES),
+    and the check of an event type's `data`."""
+
+    max_value_bytes: int = KafkaSettings.max_value_bytes
+
+    def value_size(self, size: int) -> str | None:
+        if size <= self.max_value_bytes:
+            return None
+        return (
+            f"value is {size:,} bytes, over the limit of {self.max_value_bytes:,} "
+            "(CHAIRSIDE_KAFKA_MAX_VALUE_BYTES)"
+        )
 
     def data(self, event_type: str, data: msgspec.Struct) -> str | None:
         """Why a field of a parsed `data` is implausible, or None."""
