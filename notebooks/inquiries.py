@@ -9,11 +9,12 @@ def _():
     import altair as alt
     import marimo as mo
 
+    from chairside.analytics import ui
     from chairside.settings import load_settings
     from chairside.warehouse import WarehouseUnavailable, read_frame
 
     warehouse_path = load_settings().duckdb_path
-    return WarehouseUnavailable, alt, mo, read_frame, warehouse_path
+    return WarehouseUnavailable, alt, mo, read_frame, ui, warehouse_path
 
 
 @app.cell
@@ -75,7 +76,7 @@ def _(WarehouseUnavailable, date_range, mo, read_frame, shop_picker, warehouse_p
 
 
 @app.cell
-def _(alt, mo, weekly):
+def _(alt, mo, ui, weekly):
     chart = (
         alt.Chart(weekly)
         .mark_line(point=True)
@@ -87,7 +88,7 @@ def _(alt, mo, weekly):
         )
         .properties(height=320, title="Front-desk inquiries per shop per week")
     )
-    mo.vstack([mo.ui.altair_chart(chart), mo.ui.table(weekly, page_size=10)])
+    mo.vstack([mo.ui.altair_chart(chart), ui.table(weekly, filename="inquiries-per-week.csv")])
     return
 
 
