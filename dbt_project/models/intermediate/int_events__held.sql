@@ -1,7 +1,8 @@
 -- Valid events and CRM rows the marts cannot place yet, one row each, with why (CONTRACTS.md: one
 -- record never stops the warehouse). An event or a CRM row is held while its shop is in no shops
 -- file, and a lifecycle event while its appointment has no `booked` event. CRM rows have no
--- event id: theirs is the row's key in its raw table. Nothing here is dropped: the
+-- event id: theirs is the row's key in its raw table. The CRM's rows are read raw: this view is
+-- read by the apps, whose connections lack the staging views' phone and email functions. Nothing here is dropped: the
 -- marts leave these events out, the data-health app shows them, the reconciling tests count
 -- them as accounted for, and once the shop or the booking arrives they stop being held and
 -- fct_appointments / fct_calls take them on their next build (their affected sets include the
@@ -82,7 +83,7 @@ cassandra_customers as (
         customer_id as entity_id,
         concat('shop ', shop_id, ' is in no shops file') as reason,
         loaded_at as first_seen
-    from {{ ref('stg_cassandra__customers') }}
+    from {{ source('cassandra', 'customers') }}
     where shop_id not in (select shop_id from shops)
 ),
 
@@ -94,7 +95,7 @@ cassandra_inquiries as (
         cast(inquiry_id as varchar) as entity_id,
         concat('shop ', shop_id, ' is in no shops file') as reason,
         loaded_at as first_seen
-    from {{ known_as_of(ref('stg_cassandra__inquiries'), at='inquired_at') }}
+    from {{ known_as_of(source('cassandra', 'inquiries_by_day'), at='created_at') }}
     where shop_id not in (select shop_id from shops)
 )
 

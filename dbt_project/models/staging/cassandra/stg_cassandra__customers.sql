@@ -15,8 +15,7 @@ renamed as (
         lower(nullif(trim(gender), '')) as gender,
         marketing_opt_in,
         created_at,
-        updated_at,
-        loaded_at
+        updated_at
     from source
 )
 

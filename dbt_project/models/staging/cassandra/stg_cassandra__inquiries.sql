@@ -14,8 +14,7 @@ renamed as (
         age,
         lower(nullif(trim(gender), '')) as gender,
         message,
-        channel,
-        loaded_at
+        channel
     from source
 )
 
