@@ -20,6 +20,8 @@ import duckdb
 import pytest
 from cassandra.util import Date
 
+from chairside.analytics import health
+from chairside.analytics.filters import Filters
 from ingestion.cassandra import store
 from ingestion.cassandra.loader import load_customers, load_inquiries
 from tests.unit.test_cassandra_loader import FakeCrm
@@ -223,3 +225,21 @@ def test_a_hostile_row_quarantined_again_on_a_reread_stays_one_row(
         1,
         "age",
     )
+
+
+def test_the_data_health_app_lists_quarantined_crm_rows_with_their_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    crm = FakeCrm()
+    crm.put("customers", [*good_customers(), CASES["phone-without-area-code"].row])
+    with duckdb.connect(str(path)) as connection:
+        store.ensure_schema(connection)
+        load_customers(connection, crm, 10, NOW)
+    loaded_on = NOW.date()
+
+    aside = health.set_aside(path, Filters.from_inputs(["water-st"], loaded_on, loaded_on))
+
+    assert aside.crm_quarantine_counts[["crm_table", "field", "rows"]].values.tolist() == [
+        ["customers", "phone", 1]
+    ]
+    ((shop, key, reason),) = aside.latest_crm_quarantine[["shop_id", "row_key", "reason"]].values
+    assert (shop, key, reason) == ("water-st", HOSTILE_ID, "phone: '555-0134' has no area code")
