@@ -21,6 +21,9 @@ class KafkaSettings:
 
     bootstrap: tuple[str, ...]
     security: Mapping[str, str] = field(default_factory=dict)
+    # The largest message value ingested; a larger one is a dead letter saying so. The contract's
+    # events are a few hundred bytes: megabytes are a producer bug (a file pasted into a field).
+    max_value_bytes: int = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,13 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ValueError(f"{name} must be above zero, got {value}")
+    return value
+
+
 # The driver's consistency level names (cassandra.ConsistencyLevel), kept here so a typo fails
 # when settings load rather than at the first query.
 CASSANDRA_CONSISTENCY_LEVELS = (
@@ -219,7 +229,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             for option in KAFKA_SECURITY_OPTIONS
             if env.get(f"CHAIRSIDE_KAFKA_{option.upper()}")
         }
-        kafka = KafkaSettings(bootstrap=bootstrap, security=security)
+        kafka = KafkaSettings(
+            bootstrap=bootstrap,
+            security=security,
+            max_value_bytes=_positive_int(
+                env, "CHAIRSIDE_KAFKA_MAX_VALUE_BYTES", KafkaSettings.max_value_bytes
+            ),
+        )
 
     hosts = _split(env.get("CHAIRSIDE_CASSANDRA_HOSTS", ""))
     cassandra = None

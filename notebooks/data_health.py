@@ -139,6 +139,12 @@ def _(filters, health, mo, ui, warehouse):
                 "No file was rejected in this range.",
                 _aside.rejected_files,
             ),
+            _section(
+                "Quarantined CRM rows",
+                "No CRM row was quarantined in this range.",
+                _aside.crm_quarantine_counts,
+                _aside.latest_crm_quarantine,
+            ),
         ]
     )
     return

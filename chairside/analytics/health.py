@@ -25,6 +25,7 @@ STALE_AFTER = dt.timedelta(hours=26)
 
 DEAD_LETTERS = "raw_kafka.dead_letters"
 QUARANTINE = "ops.inbox_quarantine"
+CRM_QUARANTINE = "raw_cassandra.quarantine"
 INBOX_FILES = "ops.inbox_files"
 HELD = "intermediate.int_events__held"
 
@@ -142,6 +143,23 @@ order by quarantined_at desc, file_name, row_number
 limit $3
 """
 
+CRM_QUARANTINE_COUNTS_SQL = f"""
+select source_table as crm_table, field, count(*) as rows, max(quarantined_at) as latest
+from {CRM_QUARANTINE}
+where cast(quarantined_at as date) >= $1 and cast(quarantined_at as date) < $2
+group by all
+order by latest desc, rows desc
+"""
+
+LATEST_CRM_QUARANTINE_SQL = f"""
+select quarantined_at, source_table as crm_table, shop_id, partition_key, row_key, field, reason,
+       raw_row
+from {CRM_QUARANTINE}
+where cast(quarantined_at as date) >= $1 and cast(quarantined_at as date) < $2
+order by quarantined_at desc, source_table, record_key
+limit $3
+"""
+
 REJECTED_FILES_SQL = f"""
 select loaded_at, file_name, kind, version, status, message
 from {INBOX_FILES}
@@ -160,10 +178,12 @@ class SetAside:
     quarantine_counts: pd.DataFrame | None
     latest_quarantine: pd.DataFrame | None
     rejected_files: pd.DataFrame | None
+    crm_quarantine_counts: pd.DataFrame | None = None
+    latest_crm_quarantine: pd.DataFrame | None = None
 
 
 def set_aside(path: Path, filters: Filters, latest: int = 20) -> SetAside:
-    present = existing_tables(path, [DEAD_LETTERS, QUARANTINE, INBOX_FILES])
+    present = existing_tables(path, [DEAD_LETTERS, QUARANTINE, INBOX_FILES, CRM_QUARANTINE])
     days = [filters.first_week, filters.end]
 
     def read(table: str, sql: str, params: list[object]) -> pd.DataFrame | None:
@@ -175,6 +195,8 @@ def set_aside(path: Path, filters: Filters, latest: int = 20) -> SetAside:
         quarantine_counts=read(QUARANTINE, QUARANTINE_COUNTS_SQL, days),
         latest_quarantine=read(QUARANTINE, LATEST_QUARANTINE_SQL, [*days, latest]),
         rejected_files=read(INBOX_FILES, REJECTED_FILES_SQL, days),
+        crm_quarantine_counts=read(CRM_QUARANTINE, CRM_QUARANTINE_COUNTS_SQL, days),
+        latest_crm_quarantine=read(CRM_QUARANTINE, LATEST_CRM_QUARANTINE_SQL, [*days, latest]),
     )
 
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 import marimo as mo
 import pandas as pd
 
+from chairside.analytics import safe_csv
 from chairside.analytics.catalog import Catalog, NoData
 from chairside.analytics.filters import Filters
 from chairside.analytics.forecasts import METRICS
@@ -144,21 +145,37 @@ def utc_time(value: pd.Timestamp) -> str:
     return "never" if pd.isna(value) else f"{value:%Y-%m-%d %H:%M UTC}"
 
 
-def table(frame: pd.DataFrame, *, page_size: int = 10, **formats: object) -> mo.ui.table:
+def table(
+    frame: pd.DataFrame,
+    *,
+    page_size: int = 10,
+    filename: str = "chairside-table.csv",
+    **formats: object,
+) -> mo.Html:
     """A read-only table under people's headings (`labels.heading`): no selection, no column
-    statistics or types, `formats` per column (by its name in `frame`).
+    statistics or types, `formats` per column (by its name in `frame`), with a CSV download of
+    its rows beneath it.
 
-    No download button: marimo's writes the raw cells, so a client's name typed as a formula
-    would run in the owner's spreadsheet. Downloads go through `safe_csv` (the campaign list)."""
+    marimo's own download button is off: it writes the raw cells, so a client's name typed as a
+    formula would run in the owner's spreadsheet. The download offered is `csv_download`'s."""
     headings = {column: heading(str(column)) for column in frame.columns}
-    return mo.ui.table(
-        frame.rename(columns=headings),
+    named = frame.rename(columns=headings)
+    shown = mo.ui.table(
+        named,
         selection=None,
         show_download=False,
         page_size=page_size,
         show_column_summaries=False,
         show_data_types=False,
         format_mapping={headings[name]: spec for name, spec in formats.items()} or None,
+    )
+    return mo.vstack([shown, mo.hstack([csv_download(named, filename)], justify="end")])
+
+
+def csv_download(frame: pd.DataFrame, filename: str) -> mo.Html:
+    """A button that downloads `frame` as CSV with formula prefixes neutralised (`safe_csv`)."""
+    return mo.download(
+        data=safe_csv.to_csv(frame), filename=filename, mimetype="text/csv", label="Download CSV"
     )
 
 

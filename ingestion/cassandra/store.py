@@ -14,10 +14,16 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from ingestion.cassandra.mapping import RAW_CUSTOMER_COLUMNS, RAW_INQUIRY_COLUMNS, RawRecord
+from ingestion.cassandra.mapping import (
+    RAW_CUSTOMER_COLUMNS,
+    RAW_INQUIRY_COLUMNS,
+    RAW_QUARANTINE_COLUMNS,
+    RawRecord,
+)
 
 CUSTOMERS = "raw_cassandra.customers"
 INQUIRIES = "raw_cassandra.inquiries_by_day"
+QUARANTINE = "raw_cassandra.quarantine"
 
 DDL = """
 create schema if not exists raw_cassandra;
@@ -50,6 +56,19 @@ create table if not exists raw_cassandra.inquiries_by_day (
     channel varchar,
     loaded_at timestamptz not null
 );
+-- CRM rows that cannot load (checks.py), whole, until the row loads once fixed
+create table if not exists raw_cassandra.quarantine (
+    source_table varchar not null,    -- customers | inquiries_by_day
+    record_key varchar not null,      -- the row's key in its raw table
+    shop_id varchar,
+    partition_key varchar not null,   -- the CQL partition, as text
+    row_key varchar not null,         -- the CQL clustering key, as text
+    field varchar not null,
+    reason varchar not null,
+    raw_row varchar not null,         -- JSON: every column as read
+    quarantined_at timestamptz not null,
+    primary key (source_table, record_key)
+);
 create schema if not exists ops;
 create table if not exists ops.cassandra_customers_watermarks (
     shop_id varchar primary key,
@@ -63,7 +82,11 @@ create table if not exists ops.cassandra_inquiries_by_day_watermarks (
 );
 """
 
-_COLUMNS = {CUSTOMERS: RAW_CUSTOMER_COLUMNS, INQUIRIES: RAW_INQUIRY_COLUMNS}
+_COLUMNS = {
+    CUSTOMERS: RAW_CUSTOMER_COLUMNS,
+    INQUIRIES: RAW_INQUIRY_COLUMNS,
+    QUARANTINE: RAW_QUARANTINE_COLUMNS,
+}
 _WATERMARKS = {
     CUSTOMERS: "ops.cassandra_customers_watermarks",
     INQUIRIES: "ops.cassandra_inquiries_by_day_watermarks",
@@ -90,6 +113,16 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[RawReco
         )
     finally:
         con.unregister("incoming_records")
+
+
+def release(con: duckdb.DuckDBPyConnection, source_table: str, record_keys: list[str]) -> None:
+    """Take rows that have now loaded out of quarantine: the CRM fixed them."""
+    if record_keys:
+        con.execute(
+            f"delete from {QUARANTINE} where source_table = ? and record_key in "
+            "(select unnest(?::varchar[]))",
+            [source_table, record_keys],
+        )
 
 
 def watermarks(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dt.date]:

@@ -182,7 +182,7 @@ def load_file(
     name = display_name(path)
     kind = kind_of(name)
     content = path.read_bytes()
-    if not unchanged_since(path, settled):
+    if not unchanged_since(path, settled, content):
         return _unsettled(name, kind, settle_seconds)
     file_id = content_id(content)
     loaded = con.execute(
@@ -232,7 +232,7 @@ def load_inbox(
     settle_seconds: float | None = None,
 ) -> list[FileResult]:
     """Load every settled file in the inbox. `settle_seconds` defaults to the setting
-    (CHAIRSIDE_INBOX_SETTLE_SECONDS); a file younger than that is watched that long first."""
+    (CHAIRSIDE_INBOX_SETTLE_SECONDS): every file is watched that long first, all at once."""
     if settle_seconds is None:
         settle_seconds = load_settings().inbox_settle_seconds
     store.ensure_schema(con)

@@ -1,21 +1,23 @@
 """What changed in the inbox since the last look: the sensor's logic, without Dagster.
 
-The sensor's cursor is JSON, file name -> size, mtime (ns) and sha256 of the content. A file
-whose size and mtime match the cursor is not read again; one whose content hashes to what the
-cursor holds (touched, or copied back) is not a change. A file modified within the settle time
-may still be being written (a copy from a network share, Excel saving) and is left for a later
-look, so a run never starts for half a file (the run's load path checks again, see `settle`).
+The sensor's cursor is JSON, file name -> size, mtime (ns), sha256 of the content, and whether
+that content was reported. A file whose size and mtime match the cursor is not read again; one
+whose content hashes to what the cursor holds (touched, or copied back) is not a change. A file
+may still be being written (a copy from a network share, Excel saving), so a new content is
+reported only once a later look finds the file as the earlier one left it: the sensor's own
+interval is the observation interval, and no modification time is compared with any clock (a
+share's clock may be skewed). The run's load path watches every file again (see `settle`).
 Names are the files' display names, so the cursor and the run tags are always valid text.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ingestion.inbox.files import content_id, display_name, inbox_files
-from ingestion.inbox.settle import is_old_enough, snapshot
+from ingestion.inbox.settle import snapshot
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Seen:
     size: int
     mtime_ns: int
     sha256: str
+    reported: bool = True  # False: a new content seen once, reported if the next look agrees
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Change:
 
 
 def load_cursor(cursor: str | None) -> dict[str, Seen]:
+    """A cursor written before `reported` existed holds only reported contents."""
     return {name: Seen(**seen) for name, seen in json.loads(cursor or "{}").items()}
 
 
@@ -39,13 +43,10 @@ def dump_cursor(seen: dict[str, Seen]) -> str:
     return json.dumps({name: asdict(entry) for name, entry in sorted(seen.items())})
 
 
-def look(
-    inbox: Path, previous: dict[str, Seen], now_ns: int, settle_seconds: float
-) -> tuple[list[Change], dict[str, Seen]]:
-    """The files new or changed since `previous`, and what to remember for the next look.
+def look(inbox: Path, previous: dict[str, Seen]) -> tuple[list[Change], dict[str, Seen]]:
+    """The files whose new content held still since the previous look, and what to remember.
 
-    Files gone from the inbox are forgotten; a file not yet settled keeps its previous entry
-    (if any) until it is.
+    Files gone from the inbox are forgotten.
     """
     changes: list[Change] = []
     current: dict[str, Seen] = {}
@@ -56,21 +57,20 @@ def look(
         if seen is None:  # removed between the listing and the look
             continue
         if before and (before.size, before.mtime_ns) == (seen.size, seen.mtime_ns):
+            if not before.reported:  # held still for a whole interval: settled
+                changes.append(Change(name, before.sha256))
+                before = replace(before, reported=True)
             current[name] = before
             continue
-        if not is_old_enough(seen, now_ns, settle_seconds):
-            if before:
-                current[name] = before
-            continue
         try:
-            sha256 = content_id(path.read_bytes())
+            sha256 = seen.sha256 or content_id(path.read_bytes())
         except FileNotFoundError:
             continue
         if snapshot(path) != seen:  # written to while it was read: look again next time
             if before:
                 current[name] = before
             continue
-        current[name] = Seen(seen.size, seen.mtime_ns, sha256)
-        if before is None or before.sha256 != sha256:
-            changes.append(Change(name, sha256))
+        same_content = before is not None and before.sha256 == sha256
+        reported = same_content and before.reported
+        current[name] = Seen(seen.size, seen.mtime_ns, sha256, reported)
     return changes, current

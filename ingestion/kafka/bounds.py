@@ -1,25 +1,21 @@
-"""The plausibility bounds of CONTRACTS.md that a type cannot carry: those of timestamps and the
-birth year's upper bound, which move with the time of ingestion.
+"""The plausibility bounds of a Kafka message: its size, and the time-relative bounds of a
+parsed event's `data`.
 
-The fixed numeric bounds (money, durations, age, the birth year's lower bound) are msgspec
-constraints in `schema.py`, checked while parsing. What is left here runs once per valid event,
-after parsing, so it is a few comparisons against limits computed once per run.
-
-The time of ingestion is the wall clock when a run starts (a load time, like `ingested_at`, not
-a business date): the caller passes it in, so a test pins it and every event of a run is held
-to the same limits.
+The bounds themselves are `ingestion.bounds` (shared with the CRM's rows). The fixed numeric
+ones are msgspec constraints in `schema.py`, checked while parsing. What is left here runs once
+per valid event, after parsing: a few comparisons of its timestamp fields (found once per event
+type from its struct) and its birth year against limits computed once per run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import msgspec
 
+from chairside.settings import KafkaSettings
+from ingestion import bounds
 from ingestion.kafka.schema import DATA_TYPES, CustomerUpserted
-
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _instant_fields(struct: type[msgspec.Struct]) -> tuple[str, ...]:
@@ -38,90 +34,28 @@ INSTANT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
-    """The same day and time `years` later; 29 February becomes 28 February."""
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
-
-
 @dataclass(frozen=True, slots=True)
-class _Limits:
-    """The timestamp bounds in one UTC offset."""
+class Bounds(bounds.Bounds):
+    """The shared bounds of one run, the size of a message value (CHAIRSIDE_KAFKA_MAX_VALUE_BYTES),
+    and the check of an event type's `data`."""
 
-    earliest: dt.datetime
-    latest_occurred_at: dt.datetime
-    latest_instant: dt.datetime
+    max_value_bytes: int = KafkaSettings.max_value_bytes
 
-
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    """The time-relative bounds of one ingestion run.
-
-    Comparing datetimes of different offsets costs Python about 6 us (both are converted),
-    more than parsing the whole event; of the same offset object, 0.2 us. msgspec gives every
-    timestamp of one offset the same tzinfo object, so the limits are kept converted to each
-    offset met (a handful: the shops' zones and UTC).
-    """
-
-    ingested_at: dt.datetime
-    latest_occurred_at: dt.datetime  # one day after the time of ingestion
-    latest_instant: dt.datetime  # two years after it, for every other timestamp
-    latest_birth_year: int  # the current year (UTC) at ingestion
-    _by_offset: dict[dt.tzinfo | None, _Limits] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def at(cls, ingested_at: dt.datetime) -> Bounds:
-        if ingested_at.tzinfo is None:
-            raise ValueError(f"the time of ingestion needs a time zone: {ingested_at}")
-        ingested_at = ingested_at.astimezone(dt.UTC)
-        return cls(
-            ingested_at,
-            ingested_at + dt.timedelta(days=1),
-            _years_later(ingested_at, 2),
-            ingested_at.year,
-        )
-
-    def _limits(self, zone: dt.tzinfo | None) -> _Limits:
-        limits = self._by_offset.get(zone)
-        if limits is None:
-            limits = self._by_offset[zone] = _Limits(
-                EARLIEST.astimezone(zone),
-                self.latest_occurred_at.astimezone(zone),
-                self.latest_instant.astimezone(zone),
-            )
-        return limits
-
-    def occurred_at(self, value: dt.datetime) -> str | None:
-        """Why `occurred_at` is implausible, or None."""
-        limits = self._limits(value.tzinfo)
-        if limits.earliest <= value <= limits.latest_occurred_at:
+    def value_size(self, size: int) -> str | None:
+        if size <= self.max_value_bytes:
             return None
-        return _outside("occurred_at", value, self.latest_occurred_at, "one day")
+        return (
+            f"value is {size:,} bytes, over the limit of {self.max_value_bytes:,} "
+            "(CHAIRSIDE_KAFKA_MAX_VALUE_BYTES)"
+        )
 
     def data(self, event_type: str, data: msgspec.Struct) -> str | None:
         """Why a field of a parsed `data` is implausible, or None."""
         for name in INSTANT_FIELDS[event_type]:
             value = getattr(data, name)
-            if value is None:
-                continue
-            limits = self._limits(value.tzinfo)
-            if not limits.earliest <= value <= limits.latest_instant:
-                return _outside(f"data.{name}", value, self.latest_instant, "two years")
+            if value is not None and (reason := self.instant(f"data.{name}", value)):
+                return reason
         born = data.birth_year if isinstance(data, CustomerUpserted) else None
         if born is not None and born > self.latest_birth_year:
-            return (
-                f"data.birth_year {born} is after {self.latest_birth_year}, "
-                "the current year at ingestion"
-            )
+            return self.birth_year("data.birth_year", born)
         return None
-
-
-def _outside(name: str, value: dt.datetime, latest: dt.datetime, after: str) -> str:
-    if value < EARLIEST:
-        return f"{name} {value.isoformat()} is before {EARLIEST.isoformat()}, the earliest bound"
-    return (
-        f"{name} {value.isoformat()} is after {latest.isoformat()}, {after} after "
-        "the time of ingestion"
-    )

@@ -145,7 +145,9 @@ def ingest(
     store.ensure_schema(con)
     faults = faults or FaultPoints.from_environment()
     limits = limits or Limits()
-    bounds = Bounds.at(ingested_at or dt.datetime.now(dt.UTC))
+    bounds = Bounds.at(
+        ingested_at or dt.datetime.now(dt.UTC), max_value_bytes=kafka.max_value_bytes
+    )
     reports = []
     with _checkpoint_at_end(con):
         for topic in topics:

@@ -28,10 +28,6 @@ from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.schema import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope, Version
 from ingestion.kafka.topics import TOPIC_OF_EVENT_TYPE, Topic
 
-# The largest value one event may be. The contract's events are a few hundred bytes; a value
-# of megabytes is a producer bug (a file pasted into a field) that the warehouse should not
-# carry into every query of its raw table.
-MAX_VALUE_BYTES = 64 * 1024
 _NUL_ESCAPE = b"\\u0000"  # the only way a JSON text can hold a NUL character
 _PAYLOAD = msgspec.json.Encoder()
 
@@ -67,7 +63,7 @@ class Invalid:
 
 
 def validate(topic: Topic, value: bytes | None, bounds: Bounds) -> Event | Invalid:
-    envelope = _envelope(value)
+    envelope = _envelope(value, bounds)
     if isinstance(envelope, Invalid):
         return envelope
     event = _event(topic, envelope, bounds)
@@ -78,11 +74,11 @@ def validate(topic: Topic, value: bytes | None, bounds: Bounds) -> Event | Inval
     return event
 
 
-def _envelope(value: bytes | None) -> Envelope | Invalid:
+def _envelope(value: bytes | None, bounds: Bounds) -> Envelope | Invalid:
     if value is None:
         return Invalid("value is null (a tombstone); events are never deleted by key")
-    if len(value) > MAX_VALUE_BYTES:
-        return Invalid(f"value is {len(value):,} bytes, over the limit of {MAX_VALUE_BYTES:,}")
+    if oversize := bounds.value_size(len(value)):
+        return Invalid(oversize)
     try:
         return _ENVELOPE.decode(value)
     except msgspec.ValidationError as error:

@@ -10,7 +10,8 @@ The contract's plausibility bounds that are fixed numbers are constraints of the
 (a money field of 1e308, a duration of 10**12 minutes, a tip of -5 fail as they are parsed, with
 msgspec naming the field and the bound). The bounds relative to the time of ingestion (how far
 in the future a timestamp or a birth year may be) and the lower bound of every timestamp are
-checked after parsing, in `bounds.py`: msgspec constrains numbers, not datetimes.
+checked after parsing, in `bounds.py`: msgspec constrains numbers, not datetimes. The numbers
+are `ingestion.bounds`, which the CRM's row checks share.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Raw, Struct
 
+from ingestion import bounds
+
 SUPPORTED_SCHEMA_VERSION = 1
 
 # Ids and names the warehouse joins on or shows: an empty string would be as bad as none.
@@ -28,12 +31,12 @@ Text = Annotated[str, Meta(min_length=1)]
 Instant = Annotated[datetime, Meta(tz=True)]
 # Decimal major units as a JSON number (an integer is fine); refunds are not part of v1. A
 # number too large for a float (1e999) fails as out of range; NaN and Infinity are not JSON.
-Money = Annotated[float, Meta(ge=0, le=100_000)]
-DurationMinutes = Annotated[int, Meta(ge=1, le=720)]
-DurationSeconds = Annotated[int, Meta(ge=0, le=86_400)]
+Money = Annotated[float, Meta(ge=bounds.MONEY_MIN, le=bounds.MONEY_MAX)]
+DurationMinutes = Annotated[int, Meta(ge=bounds.DURATION_MIN_MIN, le=bounds.DURATION_MIN_MAX)]
+DurationSeconds = Annotated[int, Meta(ge=bounds.DURATION_SEC_MIN, le=bounds.DURATION_SEC_MAX)]
 # The upper bound, the current year, moves: `bounds.py` checks it.
-BirthYear = Annotated[int, Meta(ge=1900)]
-Age = Annotated[int, Meta(ge=0, le=120)]
+BirthYear = Annotated[int, Meta(ge=bounds.BIRTH_YEAR_MIN)]
+Age = Annotated[int, Meta(ge=bounds.AGE_MIN, le=bounds.AGE_MAX)]
 Uuid = Annotated[
     str,
     Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),

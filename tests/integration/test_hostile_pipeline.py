@@ -3,7 +3,8 @@
 One shop, a handful of good events, and next to them every kind of bad record a feed can send:
 an `occurred_at` in year 1, a booking for 2999, a checkout of 1e308, a booking lasting 10**12
 minutes, a conflicting re-send of an event, an appointment and a call for a shop no shops file
-names, and a `no_show` whose booking has not arrived. The run must succeed with every check,
+names, and a `no_show` whose booking has not arrived; and customers and inquiries of that shop
+from Kafka and from the CRM. The run must succeed with every check,
 load the good events once, dead-letter the implausible and conflicting ones with their reason,
 hold the unplaceable ones with theirs, and leave the weekly marts' calendar alone. When the
 shops file names the shop and the booking arrives, the next run places the held events by
@@ -20,11 +21,12 @@ import duckdb
 import pytest
 
 from chairside.settings import KafkaSettings, Settings
+from ingestion.cassandra import store as crm_store
 from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher, key_of
 from ingestion.kafka.topics import TOPICS, topic_named
 from orchestration.run import run_pipeline
-from tests.contract_events import booked, call, completed, envelope
+from tests.contract_events import booked, call, completed, customer, envelope
 
 pytestmark = pytest.mark.integration
 
@@ -135,6 +137,83 @@ HELD_CALL = call(STRANGER, "v-k", f"2026-01-12T11:00:00{T}", "answered", 60, "bo
 GOOD_CALL = call(SHOP, "k-1", f"2026-01-12T11:00:00{T}", "answered", 90, "book", "a-2")
 
 
+GOOD_CUSTOMER = customer(f"2026-01-04T09:00:00{T}", SHOP, "c-1", "Rhea", "Ridge")
+HELD_CUSTOMER = customer(f"2026-01-04T09:00:00{T}", STRANGER, "v-c", "Vera", "Cove")
+HELD_INQUIRY = envelope(
+    "inquiry.received",
+    f"2026-01-06T12:00:00{T}",
+    STRANGER,
+    {
+        "inquiry_id": "in-v-1",
+        "customer_name": "Ivy Cove",
+        "message": "Open on Sunday?",
+        "channel": "form",
+        "created_at": f"2026-01-06T12:00:00{T}",
+    },
+)
+CRM_INQUIRY_HELD = "7a4c8d4e-0c0b-4d52-9c53-6a4f0d1c2b3a"
+CRM_INQUIRY_GOOD = "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8"
+LOADED_AT = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+
+
+def crm_customer(shop: str, customer_id: str, first: str, last: str) -> dict:
+    stamp = dt.datetime(2026, 1, 3, 15, tzinfo=dt.UTC)
+    return {
+        "shop_id": shop,
+        "customer_id": customer_id,
+        "first_name": first,
+        "last_name": last,
+        "phone": None,
+        "email": None,
+        "birth_year": 1985,
+        "gender": None,
+        "marketing_opt_in": False,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "loaded_at": LOADED_AT,
+    }
+
+
+def crm_inquiry(shop: str, inquiry_id: str, name: str) -> dict:
+    at = dt.datetime(2026, 1, 7, 15, tzinfo=dt.UTC)
+    return {
+        "inquiry_id": inquiry_id,
+        "shop_id": shop,
+        "day": at.date(),
+        "created_at": at,
+        "customer_name": name,
+        "phone": None,
+        "email": None,
+        "age": 40,
+        "gender": None,
+        "message": "Beard trims?",
+        "channel": "phone",
+        "loaded_at": LOADED_AT,
+    }
+
+
+def load_crm(settings: Settings) -> None:
+    """CRM rows as the loader writes them: one shop known, one in no shops file yet."""
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        crm_store.ensure_schema(con)
+        crm_store.upsert(
+            con,
+            crm_store.CUSTOMERS,
+            [
+                crm_customer(SHOP, "crm-r-1", "Rob", "Crm"),
+                crm_customer(STRANGER, "crm-v-1", "Cora", "Crm"),
+            ],
+        )
+        crm_store.upsert(
+            con,
+            crm_store.INQUIRIES,
+            [
+                crm_inquiry(SHOP, CRM_INQUIRY_GOOD, "Rex Asks"),
+                crm_inquiry(STRANGER, CRM_INQUIRY_HELD, "Cass Asks"),
+            ],
+        )
+
+
 def publish(bootstrap: str, topic_name: str, events: list[dict]) -> None:
     topic = topic_named(topic_name)
     with Publisher(KafkaSettings(bootstrap=(bootstrap,))) as publisher:
@@ -165,6 +244,9 @@ def broker(module_env: Settings) -> Iterator[str]:
 def first_run(module_env: Settings, broker: str) -> dg.ExecuteInProcessResult:
     publish(broker, "chairside.appointments.v1", [*GOOD, *DEAD.values(), *HELD])
     publish(broker, "chairside.calls.v1", [GOOD_CALL, HELD_CALL])
+    publish(broker, "chairside.customers.v1", [GOOD_CUSTOMER, HELD_CUSTOMER])
+    publish(broker, "chairside.inquiries.v1", [HELD_INQUIRY])
+    load_crm(module_env)
     return run_pipeline(dg.DagsterInstance.get(), as_of=AS_OF)
 
 
@@ -199,6 +281,16 @@ def test_good_events_load_once(module_env: Settings, first_run: dg.ExecuteInProc
         ("a-3", "booked", 1, None, None),  # its checkout of 1e308 is a dead letter
     ]
     assert rows(module_env, "select call_id from marts.fct_calls") == [("k-1",)]
+    customers = rows(
+        module_env,
+        "select home_shop_id, full_name from marts.dim_customer where full_name in "
+        "('Rhea Ridge', 'Rob Crm', 'Rex Asks', 'Vera Cove', 'Cora Crm', 'Cass Asks', 'Ivy Cove') "
+        "order by 2",
+    )
+    assert customers == [(SHOP, "Rex Asks"), (SHOP, "Rhea Ridge"), (SHOP, "Rob Crm")]
+    assert rows(module_env, "select source, shop_id from marts.fct_inquiries") == [
+        ("cassandra", SHOP)
+    ]
 
 
 def test_each_implausible_or_conflicting_event_is_a_dead_letter_saying_why(
@@ -225,6 +317,10 @@ def test_unplaceable_events_are_held_with_their_reason(
         ("appointments", "v-a", "shop cove is in no shops file"),
         ("appointments", "v-a", "shop cove is in no shops file"),
         ("calls", "v-k", "shop cove is in no shops file"),
+        ("cassandra_customers", "crm-v-1", "shop cove is in no shops file"),
+        ("cassandra_inquiries", CRM_INQUIRY_HELD, "shop cove is in no shops file"),
+        ("customers", "v-c", "shop cove is in no shops file"),
+        ("inquiries", "in-v-1", "shop cove is in no shops file"),
     ]
 
 
@@ -265,6 +361,14 @@ def test_held_events_enter_the_marts_once_their_shop_and_booking_arrive(
         ("k-1",),
         ("v-k",),
     ]
+    assert rows(
+        module_env,
+        "select full_name from marts.dim_customer where home_shop_id = 'cove' "
+        "and full_name in ('Vera Cove', 'Cora Crm', 'Cass Asks', 'Ivy Cove') order by 1",
+    ) == [("Cass Asks",), ("Cora Crm",), ("Ivy Cove",), ("Vera Cove",)]
+    assert rows(
+        module_env, "select source, source_inquiry_id from marts.fct_inquiries order by 1, 2"
+    ) == [("cassandra", CRM_INQUIRY_GOOD), ("cassandra", CRM_INQUIRY_HELD), ("kafka", "in-v-1")]
     weekly = rows(
         module_env,
         "select shop_id, week_start, appointments_no_show, revenue_total "

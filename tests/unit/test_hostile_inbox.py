@@ -215,6 +215,44 @@ def test_a_file_still_being_written_is_left_for_later_never_loaded_half(inbox: P
     assert quarantine(con) == []
 
 
+@pytest.mark.parametrize("share_clock_behind", [dt.timedelta(days=1), dt.timedelta(days=3650)])
+def test_a_file_written_on_a_share_whose_clock_is_behind_is_never_loaded_half(
+    inbox: Path, con, share_clock_behind: dt.timedelta
+) -> None:
+    """Each write stamps the file with the share's time, a day (or ten years) behind ours: the
+    modification time says "old", the size says "still growing". The copy stalls 0.4 s between
+    pieces, longer than a read takes, shorter than the settle time."""
+    lines = ["Name,Phone"] + [f"Person {n},709 555 {2000 + n:04d}" for n in range(400)]
+    path = inbox / "customers_share.csv"
+    behind_ns = int(share_clock_behind.total_seconds() * 1e9)
+    shops_copied = time.time_ns() - behind_ns  # the shops file came from the same share
+    os.utime(inbox / "shops.csv", ns=(shops_copied, shops_copied))
+    started = threading.Event()
+
+    def write_on_the_share() -> None:
+        with path.open("w") as file:
+            for start in range(0, len(lines), 100):
+                file.write("\n".join(lines[start : start + 100]) + "\n")
+                file.flush()
+                stamp = time.time_ns() - behind_ns
+                os.utime(path, ns=(stamp, stamp))
+                started.set()
+                time.sleep(0.4)
+
+    writer = threading.Thread(target=write_on_the_share)
+    writer.start()
+    started.wait()
+    try:
+        during = load(con, inbox, settle=0.8)["customers_share.csv"]
+    finally:
+        writer.join()
+
+    assert (during.status, during.rows_read) == ("unsettled", 0)
+    after = load(con, inbox, settle=0.8)["customers_share.csv"]
+    assert (after.status, after.rows_read, after.rows_loaded) == ("loaded", 400, 400)
+    assert quarantine(con) == []
+
+
 @pytest.mark.parametrize(
     "encoding",
     ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be"],

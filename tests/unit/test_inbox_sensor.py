@@ -1,4 +1,5 @@
-"""The inbox sensor on a real folder: a run per new content, never twice for the same bytes."""
+"""The inbox sensor on a real folder: a run per new content once it held still between two
+looks, never twice for the same bytes."""
 
 import hashlib
 import json
@@ -28,7 +29,7 @@ def inbox(tmp_path: Path) -> Path:
 
 
 def drop(inbox: Path, name: str, content: bytes, age_seconds: float = 60) -> Path:
-    """A file as if written `age_seconds` ago (settled unless told otherwise)."""
+    """A file as if written `age_seconds` ago (its age changes nothing: only looks settle it)."""
     path = inbox / name
     path.write_bytes(content)
     written = time.time() - age_seconds
@@ -41,6 +42,13 @@ def tick(inbox: Path, cursor: str | None) -> dg.SensorResult:
         cursor=cursor, resources={"inbox": InboxResource(path=str(inbox))}
     )
     return inbox_sensor(context)
+
+
+def settled_tick(inbox: Path, cursor: str | None) -> dg.SensorResult:
+    """A look that finds the new contents, then the next one, which reports them."""
+    first = tick(inbox, cursor)
+    assert first.run_requests == []
+    return tick(inbox, first.cursor)
 
 
 def sha(content: bytes) -> str:
@@ -56,7 +64,7 @@ def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
     drop(inbox, "inquiries_may.xlsx", b"log")
     drop(inbox, "~$inquiries_may.xlsx", b"Excel's lock file")
 
-    result = tick(inbox, None)
+    result = settled_tick(inbox, None)
 
     assert {(r.run_key, r.tags["chairside/inbox_files"]) for r in result.run_requests} == {
         (run_key(b"shops v1", "shops.csv"), "shops.csv"),
@@ -67,7 +75,7 @@ def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
 
 def test_nothing_new_is_a_skip_and_a_touched_file_is_not_new(inbox: Path) -> None:
     path = drop(inbox, "shops.csv", b"shops v1")
-    first = tick(inbox, None)
+    first = settled_tick(inbox, None)
 
     again = tick(inbox, first.cursor)
     assert again.run_requests == []
@@ -82,10 +90,10 @@ def test_nothing_new_is_a_skip_and_a_touched_file_is_not_new(inbox: Path) -> Non
 
 def test_a_changed_file_starts_a_run_for_its_new_content(inbox: Path) -> None:
     drop(inbox, "shops.csv", b"shops v1")
-    first = tick(inbox, None)
+    first = settled_tick(inbox, None)
     drop(inbox, "shops.csv", b"shops v2, new hours", age_seconds=30)
 
-    (request,) = tick(inbox, first.cursor).run_requests
+    (request,) = settled_tick(inbox, first.cursor).run_requests
 
     assert request.run_key == run_key(b"shops v2, new hours", "shops.csv")
 
@@ -94,7 +102,7 @@ def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
     drop(inbox, "staff.xlsx", b"roster")
     drop(inbox, "staff copy.xlsx", b"roster")
 
-    (request,) = tick(inbox, None).run_requests
+    (request,) = settled_tick(inbox, None).run_requests
 
     assert request.run_key == run_key(b"roster", "staff.xlsx", "staff copy.xlsx")
     assert request.tags["chairside/inbox_files"] == "staff copy.xlsx, staff.xlsx"
@@ -103,10 +111,10 @@ def test_the_same_bytes_under_two_names_start_one_run(inbox: Path) -> None:
 def test_a_renamed_file_starts_a_run_though_its_bytes_were_seen(inbox: Path) -> None:
     """A file rejected for its name, renamed to fix it, must be loaded again."""
     drop(inbox, "roster.csv", b"roster")
-    first = tick(inbox, None)
+    first = settled_tick(inbox, None)
     (inbox / "roster.csv").rename(inbox / "staff.csv")
 
-    (request,) = tick(inbox, first.cursor).run_requests
+    (request,) = settled_tick(inbox, first.cursor).run_requests
 
     assert request.run_key == run_key(b"roster", "staff.csv")
     assert request.run_key != first.run_requests[0].run_key
@@ -117,18 +125,45 @@ def test_a_file_still_being_written_waits_until_it_settles(inbox: Path) -> None:
 
     waiting = tick(inbox, None)
     assert waiting.run_requests == []
-    assert json.loads(waiting.cursor) == {}
 
     path.write_bytes(b"half a file, now whole")
-    settled = time.time() - SETTLE_SECONDS - 1
-    os.utime(path, (settled, settled))
-    (request,) = tick(inbox, waiting.cursor).run_requests
+    still_waiting = tick(inbox, waiting.cursor)
+    assert still_waiting.run_requests == []
+    (request,) = tick(inbox, still_waiting.cursor).run_requests
     assert request.run_key == run_key(b"half a file, now whole", "customers.csv")
+
+
+@pytest.mark.parametrize("offset_seconds", [-86_400, 0, 3_600, 10 * 365 * 86_400])
+def test_a_modification_time_from_a_skewed_clock_neither_settles_nor_blocks_a_file(
+    inbox: Path, offset_seconds: float
+) -> None:
+    """A share's clock a day behind, or an hour or ten years ahead: the looks decide."""
+    path = drop(inbox, "staff.csv", b"roster", age_seconds=-offset_seconds)
+    waiting = tick(inbox, None)
+    assert waiting.run_requests == []
+    (request,) = tick(inbox, waiting.cursor).run_requests
+    assert request.run_key == run_key(b"roster", "staff.csv")
+    assert path.exists()
+
+
+def test_a_cursor_from_before_is_read_as_reported(inbox: Path) -> None:
+    drop(inbox, "shops.csv", b"shops v1")
+    stat = (inbox / "shops.csv").stat()
+    old = json.dumps(
+        {
+            "shops.csv": {
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "sha256": sha(b"shops v1"),
+            }
+        }
+    )
+    assert tick(inbox, old).run_requests == []
 
 
 def test_a_removed_file_is_forgotten(inbox: Path) -> None:
     path = drop(inbox, "shops.csv", b"shops v1")
-    first = tick(inbox, None)
+    first = settled_tick(inbox, None)
     path.unlink()
 
     assert json.loads(tick(inbox, first.cursor).cursor) == {}

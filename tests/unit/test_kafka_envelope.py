@@ -196,3 +196,17 @@ def reason_of(topic: Topic, value: bytes) -> str:
     result = validate(topic, value, BOUNDS)
     assert isinstance(result, Invalid), result
     return result.reason
+
+
+def test_a_value_over_the_size_setting_is_a_dead_letter_naming_the_limit_and_setting() -> None:
+    value = json.dumps(booked(notes="x" * 200)).encode()
+    tight = Bounds.at(datetime(2026, 11, 16, 12, tzinfo=UTC), max_value_bytes=len(value) - 1)
+
+    result = validate(APPOINTMENTS, value, tight)
+
+    assert result == Invalid(
+        f"value is {len(value):,} bytes, over the limit of {len(value) - 1:,} "
+        "(CHAIRSIDE_KAFKA_MAX_VALUE_BYTES)"
+    )
+    assert isinstance(validate(APPOINTMENTS, value, BOUNDS), Event)  # 64 KiB by default
+    assert BOUNDS.max_value_bytes == 64 * 1024

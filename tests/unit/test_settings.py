@@ -41,6 +41,15 @@ def test_contract_variables_override_defaults() -> None:
     assert settings.mlflow_tracking_uri == "http://mlflow:5000"
 
 
+def test_the_kafka_message_size_limit_is_a_setting() -> None:
+    kafka = {"CHAIRSIDE_KAFKA_BOOTSTRAP": "k1:9092"}
+    assert load_settings(kafka).kafka.max_value_bytes == 65_536
+    raised = kafka | {"CHAIRSIDE_KAFKA_MAX_VALUE_BYTES": "1048576"}
+    assert load_settings(raised).kafka.max_value_bytes == 1_048_576
+    with pytest.raises(ValueError, match="CHAIRSIDE_KAFKA_MAX_VALUE_BYTES must be above zero"):
+        load_settings(kafka | {"CHAIRSIDE_KAFKA_MAX_VALUE_BYTES": "0"})
+
+
 def test_a_malformed_number_names_the_variable() -> None:
     with pytest.raises(ValueError, match="CHAIRSIDE_CASSANDRA_PORT"):
         load_settings({"CHAIRSIDE_CASSANDRA_HOSTS": "c1", "CHAIRSIDE_CASSANDRA_PORT": "nine"})

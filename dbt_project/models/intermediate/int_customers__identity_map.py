@@ -41,7 +41,8 @@ def model(dbt, session):
         """
     ).fetchnumpy()
     (records_count,) = session.execute("select count(*) from identity_nodes").fetchone()
-    size = max(records_count, int(edges["other"].max()) + 1) if len(edges["other"]) else 0
+    # with no identifier at all (no edge) each record is its own person, never one for all
+    size = max(records_count, int(edges["other"].max(initial=-1)) + 1)
     graph = coo_matrix(
         (np.ones(len(edges["node"]), dtype=np.int8), (edges["node"], edges["other"])),
         shape=(size, size),

@@ -1,11 +1,17 @@
 -- Every record that describes a person, from every source, one row per (source, source_id),
--- with its best attributes (latest version) and when the source first saw it.
-with kafka_versions as (
+-- with its best attributes (latest version) and when the source first saw it. A customer of a
+-- shop in no shops file is held (int_events__held) and joins here once the shop is loaded.
+with shops as (
+    select shop_id from {{ ref('stg_inbox__shops') }}
+),
+
+kafka_versions as (
     select
         *,
         row_number() over (partition by customer_id order by occurred_at desc, kafka_offset desc)
             as recency
     from {{ known_as_of(ref('stg_kafka__customer_events')) }}
+    where shop_id in (select shop_id from shops)
 ),
 
 kafka as (
@@ -40,6 +46,7 @@ cassandra as (
         updated_at,
         1 as recency
     from {{ ref('stg_cassandra__customers') }}
+    where shop_id in (select shop_id from shops)
 ),
 
 inbox_customers as (

@@ -1,6 +1,8 @@
--- Valid events the marts cannot place yet, one row per event, with why (CONTRACTS.md: one record
--- never stops the warehouse). An event is held while its shop is in no shops file, and a
--- lifecycle event while its appointment has no `booked` event. Nothing here is dropped: the
+-- Valid events and CRM rows the marts cannot place yet, one row each, with why (CONTRACTS.md: one
+-- record never stops the warehouse). An event or a CRM row is held while its shop is in no shops
+-- file, and a lifecycle event while its appointment has no `booked` event. CRM rows have no
+-- event id: theirs is the row's key in its raw table. The CRM's rows are read raw: this view is
+-- read by the apps, whose connections lack the staging views' phone and email functions. Nothing here is dropped: the
 -- marts leave these events out, the data-health app shows them, the reconciling tests count
 -- them as accounted for, and once the shop or the booking arrives they stop being held and
 -- fct_appointments / fct_calls take them on their next build (their affected sets include the
@@ -58,6 +60,43 @@ inquiries as (
         ingested_at as first_seen
     from {{ known_as_of(ref('stg_kafka__inquiry_events'), at='inquired_at') }}
     where shop_id not in (select shop_id from shops)
+),
+
+customers as (
+    -- identity resolution (int_customers__identity_records) leaves them out meanwhile
+    select
+        'customers' as source,
+        event_id,
+        shop_id,
+        customer_id as entity_id,
+        concat('shop ', shop_id, ' is in no shops file') as reason,
+        ingested_at as first_seen
+    from {{ known_as_of(ref('stg_kafka__customer_events')) }}
+    where shop_id not in (select shop_id from shops)
+),
+
+cassandra_customers as (
+    select
+        'cassandra_customers' as source,
+        concat(shop_id, '/', customer_id) as event_id,
+        shop_id,
+        customer_id as entity_id,
+        concat('shop ', shop_id, ' is in no shops file') as reason,
+        loaded_at as first_seen
+    from {{ source('cassandra', 'customers') }}
+    where shop_id not in (select shop_id from shops)
+),
+
+cassandra_inquiries as (
+    select
+        'cassandra_inquiries' as source,
+        cast(inquiry_id as varchar) as event_id,
+        shop_id,
+        cast(inquiry_id as varchar) as entity_id,
+        concat('shop ', shop_id, ' is in no shops file') as reason,
+        loaded_at as first_seen
+    from {{ known_as_of(source('cassandra', 'inquiries_by_day'), at='created_at') }}
+    where shop_id not in (select shop_id from shops)
 )
 
 select * from appointments
@@ -65,3 +104,9 @@ union all
 select * from calls
 union all
 select * from inquiries
+union all
+select * from customers
+union all
+select * from cassandra_customers
+union all
+select * from cassandra_inquiries

@@ -48,7 +48,8 @@ def _materialize(
         result = load(con, session, settings.fetch_size, dt.datetime.now(dt.UTC))
     source = f"{', '.join(settings.hosts)} keyspace {settings.keyspace}"
     context.log.info(
-        f"{result.table}: {result.rows_upserted} rows upserted of {result.rows_read} read "
+        f"{result.table}: {result.rows_upserted} rows upserted and {result.rows_quarantined} "
+        f"quarantined (raw_cassandra.quarantine) of {result.rows_read} read "
         f"from {result.partitions} partitions of {result.shops} shops "
         f"in {result.pages} pages ({source})"
     )
@@ -61,6 +62,7 @@ def _materialize(
             "pages": result.pages,
             "rows_read": result.rows_read,
             "rows_upserted": result.rows_upserted,
+            "rows_quarantined": result.rows_quarantined,
         }
     )
 

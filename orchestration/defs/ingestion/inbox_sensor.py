@@ -10,11 +10,9 @@ so an oddly named file cannot make a tick fail and hold up the files beside it.
 """
 
 import hashlib
-import time
 
 import dagster as dg
 
-from chairside.settings import load_settings
 from ingestion.inbox.watch import dump_cursor, load_cursor, look
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.resources import InboxResource
@@ -31,17 +29,13 @@ inbox_job = dg.define_asset_job(
 
 @dg.sensor(
     job=inbox_job,
-    # A dropped file is loaded within about a minute; looking more often only costs stats.
+    # A dropped file starts a run at the second look that finds it unchanged, within about a
+    # minute; looking more often only costs stats.
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
-    changes, seen = look(
-        inbox.resolved_path,
-        load_cursor(context.cursor),
-        time.time_ns(),
-        load_settings().inbox_settle_seconds,
-    )
+    changes, seen = look(inbox.resolved_path, load_cursor(context.cursor))
     names_by_content: dict[str, list[str]] = {}
     for change in changes:
         names_by_content.setdefault(change.sha256, []).append(change.file_name)
