@@ -162,16 +162,27 @@ def _not_computed(what: str) -> str:
 def _forecast_html(snapshot: Snapshot) -> str:
     if snapshot.ahead is None or snapshot.champions is None:
         return _not_computed("Forecasts")
-    if snapshot.ahead.empty:
+    if snapshot.ahead.empty and snapshot.champions.empty:
         return "<p>No forecast for this shop in the latest run.</p>"
     parts = []
     for metric, label in METRICS.items():
         ahead = snapshot.ahead[snapshot.ahead["metric"] == metric]
         model = snapshot.champions[snapshot.champions["metric"] == metric]
         history = snapshot.history[snapshot.history["metric"] == metric]
-        if ahead.empty or model.empty:
+        if model.empty:
             continue
         champion = model.iloc[0]
+        if champion.get("withheld", False):  # its weeks were never read (analytics.forecasts)
+            parts.append(
+                f'<h3 style="margin:16px 0 4px 0;font-size:15px;">{label}</h3>'
+                f'<p style="{NOTE}margin:0 0 6px 0;">No forecast this week: the model picked, '
+                f"{escape(str(champion['model']))}, did no better than the same week last year "
+                f"on weeks it was not picked on (MASE {_mase(champion['mase'])} against "
+                f"{_mase(champion['mase_seasonal_naive'])}), so it is not shown.</p>"
+            )
+            continue
+        if ahead.empty:
+            continue
         chart = forecast_svg(
             [Point(row.week_start.date(), row.actual) for row in history.itertuples()],
             [
@@ -186,7 +197,8 @@ def _forecast_html(snapshot: Snapshot) -> str:
             f'<p style="{NOTE}margin:0 0 6px 0;">Model: {escape(str(champion["model"]))}. '
             f"{_track_record(champion)}</p>{chart}"
         )
-    parts.append(_forecast_table(snapshot.ahead, snapshot.currency))
+    if not snapshot.ahead.empty:
+        parts.append(_forecast_table(snapshot.ahead, snapshot.currency))
     return "\n".join(parts)
 
 
