@@ -9,11 +9,13 @@ writing anything. Complete weeks are the mart's `is_complete` ones.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from scipy.stats import binom
 
 from ml.forecast.champion import ForecastSettings, evaluate_all
 from ml.forecast.series import build_weekly_series
@@ -52,6 +54,17 @@ def main() -> int:
         print(
             f"| {r.series.shop_id}/{r.series.metric} | {len(r.series.values)} | {picked} | "
             f"{r.mase:.2f} | {r.mase_seasonal_naive:.2f} | {r.coverage_80:.2f} |"
+        )
+    points = next((len(r.candidates[r.champion].backtest) // 2 for r in results if r.backtested), 0)
+    if points:
+        low, high = binom.ppf([0.05, 0.95], points, 0.8) / points
+        first, last = math.ceil(0.75 * points - 1e-9), math.floor(0.85 * points + 1e-9)
+        in_band = binom.cdf(last, points, 0.8) - binom.cdf(first - 1, points, 0.8)
+        print(
+            f"\nHow noisy coverage is: over {points} held-out forecasts, an interval holding each "
+            f"actual with probability 0.80, independently, shows {low:.2f}-{high:.2f} nine times "
+            f"in ten, and 0.75-0.85 {in_band:.0%} of the time; one series' forecasts overlap in "
+            "weeks, so the real spread is wider."
         )
     for r in results:
         backtest = r.candidates[r.champion].backtest

@@ -4,6 +4,12 @@
 and "what was forecast" for a past week is the forecast made closest before it (the latest run
 trained before that week, i.e. its shortest horizon). Every forecast row carries its champion's
 backtest MASE and 80% coverage, and they are shown with it.
+
+A forecast that did no better than seasonal naive on held-out origins is never shown, whatever
+the mart holds: the forecast run publishes seasonal naive instead of such a champion, a blocking
+check stops the snapshots when the latest run has one anyway, and these queries, which the apps
+and the snapshot read through, leave its weeks out (`withheld`). Its champion row stays, so the
+page can say why there is no forecast.
 """
 
 from __future__ import annotations
@@ -17,6 +23,18 @@ from chairside.analytics.filters import SHOPS, Filters, in_range
 from chairside.warehouse import read_frame
 
 METRICS = {"appointments_completed": "Visits", "revenue_total": "Revenue"}
+BASELINE = "seasonal_naive"
+BASELINE_WORDS = {"seasonal_naive": "the same week last year", "naive": "the last week repeated"}
+
+
+def withheld(table: str) -> str:
+    """SQL: the champion of `table`'s row is not seasonal naive and its held-out MASE is not
+    below seasonal naive's. NULL scores (a stated baseline too young to backtest) are no loss."""
+    return (
+        f"coalesce({table}.model != '{BASELINE}' "
+        f"and {table}.mase >= {table}.mase_seasonal_naive, false)"
+    )
+
 
 LATEST_RUNS = f"""
 latest_runs as (
@@ -35,7 +53,7 @@ select
 from marts.fct_forecasts as f
 join latest_runs using (shop_id, metric, forecast_run_id)
 join marts.dim_shop as s using (shop_id)
-where f.target_week_start > $2
+where f.target_week_start > $2 and not {withheld("f")}
 order by f.shop_id, f.metric, f.target_week_start
 """
 
@@ -47,6 +65,7 @@ select
     any_value(f.mase) as mase,
     any_value(f.mase_seasonal_naive) as mase_seasonal_naive,
     any_value(f.coverage_80) as coverage_80,
+    bool_or({withheld("f")}) as withheld,
     any_value(f.trained_through_week) as trained_through_week,
     any_value(f.created_at) as created_at,
     any_value(f.mlflow_run_id) as mlflow_run_id
@@ -69,6 +88,7 @@ with candidates as (
         ) as pick
     from marts.fct_forecasts
     where {SHOPS} and {in_range("target_week_start")} and target_week_start <= $4
+        and not {withheld("marts.fct_forecasts")}
 )
 select
     c.shop_id, s.shop_name, c.metric, c.week_start, c.horizon_weeks, c.model,
@@ -104,6 +124,45 @@ def next_weeks(path: Path, shop_ids: tuple[str, ...], after_week: dt.date) -> pd
 def champions(path: Path, shop_ids: tuple[str, ...]) -> pd.DataFrame:
     """Per shop and metric, the latest run's model and its backtest MASE and coverage."""
     return read_frame(path, CHAMPIONS_SQL, [list(shop_ids)])
+
+
+def held_out_record(champion: pd.Series) -> str:
+    """What a champion row's scores mean, in a sentence; never a NaN shown as a number."""
+    if pd.isna(champion["mase"]):
+        baseline = BASELINE_WORDS.get(str(champion["model"]), str(champion["model"]))
+        return (
+            "No held-out score: too few complete weeks to backtest yet, so the forecast is a "
+            f"stated baseline ({baseline})."
+        )
+    if champion["withheld"]:
+        return (
+            "Not shown: on held-out weeks it did no better than seasonal naive (the same week "
+            "last year)."
+        )
+    return "Scored on weeks it was not picked on."
+
+
+def champion_table(champions: pd.DataFrame) -> pd.DataFrame:
+    """`champions` as the app shows them: scores as text ("–" where a series has none) and a
+    sentence saying what they mean."""
+
+    def number(value: float, pattern: str) -> str:
+        return "–" if pd.isna(value) else pattern.format(value)
+
+    return pd.DataFrame(
+        {
+            "shop": champions["shop_name"],
+            "metric": champions["metric"].map(METRICS),
+            "model": champions["model"],
+            "held-out MASE": champions["mase"].map(lambda v: number(v, "{:.2f}")),
+            "seasonal naive MASE": champions["mase_seasonal_naive"].map(
+                lambda v: number(v, "{:.2f}")
+            ),
+            "80% coverage": champions["coverage_80"].map(lambda v: number(v, "{:.0%}")),
+            "held-out record": [held_out_record(row) for _, row in champions.iterrows()],
+            "trained through": champions["trained_through_week"],
+        }
+    )
 
 
 def forecast_vs_actual(path: Path, filters: Filters, reporting_week: dt.date) -> pd.DataFrame:

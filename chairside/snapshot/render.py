@@ -214,13 +214,22 @@ def _forecast_html(
 ) -> str:
     if snapshot.ahead is None or snapshot.champions is None:
         return _not_computed("Forecasts")
-    if snapshot.ahead.empty:
+    if snapshot.ahead.empty and snapshot.champions.empty:
         return "<p>No forecast for this shop in the latest run.</p>"
     parts = []
     for metric, label in METRICS.items():
         ahead = snapshot.ahead[snapshot.ahead["metric"] == metric].sort_values("week_start")
         model = snapshot.champions[snapshot.champions["metric"] == metric]
-        if ahead.empty or model.empty:
+        if model.empty:
+            continue
+        if model.iloc[0].get("withheld", False):  # its weeks were never read (analytics.forecasts)
+            parts.append(
+                f'<h3 style="{H3}">{label}</h3><p>No forecast this week: tested on weeks it had '
+                "not seen, the model did no better than simply repeating the same week last "
+                "year, so it is not shown.</p>"
+            )
+            continue
+        if ahead.empty:
             continue
         image = images.get(metric)
         chart = (
@@ -235,7 +244,8 @@ def _forecast_html(
             f'<p style="{NOTE}margin:0 0 6px 0;">{escape(track_record(model.iloc[0]))}</p>'
             f"{chart}"
         )
-    parts.append(_forecast_table(snapshot.ahead, snapshot.currency))
+    if not snapshot.ahead.empty:
+        parts.append(_forecast_table(snapshot.ahead, snapshot.currency))
     return "\n".join(parts)
 
 

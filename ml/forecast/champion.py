@@ -4,7 +4,7 @@
 2. Pick the candidate with the lowest MASE on the selection origins; ties go to the simpler.
 3. Calibrate each candidate's 80% interval on the selection origins and score it, MASE and
    coverage, on the held-out origins, which played no part in 1 or 2.
-4. Gate: if the pick's held-out MASE is worse than seasonal naive's, publish seasonal naive.
+4. Gate: if the pick's held-out MASE is not below seasonal naive's, publish seasonal naive.
    The published `mase` is therefore never above `mase_seasonal_naive`; both are held-out.
 5. Fit the published model on every complete week; its interval width comes from the most
    recent backtest errors at the level adapted over the held-out weeks (`calibration.py`).
@@ -130,7 +130,8 @@ def evaluate_series(series: WeeklySeries, settings: ForecastSettings) -> SeriesR
     names = list(dict.fromkeys((BASELINE, *settings.candidates)))
     candidates = {name: _candidate(values, name, origins, horizon) for name in names}
     selected = select({n: c.selection for n, c in candidates.items()}, names)
-    lost = candidates[selected].held_out.mase > candidates[BASELINE].held_out.mase
+    # a tie is no win: ties go to the simpler, as in `select`
+    lost = candidates[selected].held_out.mase >= candidates[BASELINE].held_out.mase
     champion = BASELINE if lost else selected
     forecaster = Forecaster(
         model=champion,

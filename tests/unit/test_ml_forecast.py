@@ -229,6 +229,7 @@ def test_a_shop_of_known_structure_is_forecast_honestly() -> None:
     )
     assert 0.70 <= inside.mean() <= 0.90
     for result in results:
+        assert 0.70 <= result.coverage_80 <= 0.90  # each series, not only pooled
         assert result.mase < result.mase_seasonal_naive
         assert result.champion != "seasonal_naive"
         assert result.forecaster.history.size == 130

@@ -59,7 +59,9 @@ select
     (select count(*) from latest
      where target_week_start != trained_through_week + 7 * horizon_weeks
         or isodow(target_week_start) != 1) as misplaced_weeks,
-    (select count(*) from latest where mase > mase_seasonal_naive) as lost_to_seasonal_naive
+    (select count(*) from latest
+     where mase > mase_seasonal_naive
+        or (model != 'seasonal_naive' and mase >= mase_seasonal_naive)) as lost_to_seasonal_naive
 """
 
 # The bands of METRICS.md (Forecasts): held-out coverage of the 80% interval, and skill, a
@@ -119,8 +121,9 @@ def _result(warehouse: WarehouseResource, sql: str) -> dg.AssetCheckResult:
 @dg.asset_check(asset=fct_forecasts, blocking=True)
 def latest_forecasts_are_well_formed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every series of the latest run has horizons 1..n on consecutive Mondays after its last
-    training week, every point forecast lies inside its interval, and no champion has a worse
-    held-out MASE than seasonal naive (blocks the owner snapshots from showing one)."""
+    training week, every point forecast lies inside its interval, and no champion but seasonal
+    naive itself has a held-out MASE at or above seasonal naive's (blocks the owner snapshots
+    from showing one; the apps' queries leave such weeks out besides)."""
     return _result(warehouse, FORECAST_PROBLEMS_SQL)
 
 
