@@ -66,7 +66,8 @@ def _(filters, forecasts, mo, ui, warehouse):
 
 
 @app.cell
-def _(charts, filters, forecasts, mo, ui, warehouse, week):
+def _(catalog, charts, filters, forecasts, mo, ui, warehouse, week):
+    _currency = catalog.shops.set_index("shop_id")["currency"]
     _ahead = ui.guard(lambda: forecasts.next_weeks(warehouse, filters.shop_ids, week))
     _history = ui.guard(lambda: forecasts.actuals(warehouse, filters.ending(week, 12)))
     _rows = []
@@ -80,6 +81,7 @@ def _(charts, filters, forecasts, mo, ui, warehouse, week):
                         ],
                         _shop_ahead[_shop_ahead["metric"] == _metric],
                         f"{_shop_name}: {_label}",
+                        unit=_currency[_shop_id] if _metric == "revenue_total" else "visits",
                     )
                     for _metric, _label in forecasts.METRICS.items()
                 ],
@@ -101,7 +103,8 @@ def _(charts, filters, forecasts, mo, ui, warehouse, week):
 
 
 @app.cell
-def _(charts, filters, forecasts, mo, ui, warehouse, week):
+def _(catalog, charts, filters, forecasts, mo, ui, warehouse, week):
+    _currency = catalog.currency(filters.shop_ids)
     _compared = ui.guard(lambda: forecasts.forecast_vs_actual(warehouse, filters, week))
     mo.stop(
         _compared.empty,
@@ -119,6 +122,7 @@ def _(charts, filters, forecasts, mo, ui, warehouse, week):
                     _group[_group["metric"] == _metric],
                     _group[_group["metric"] == _metric],
                     f"{_shop_name}: {_label}",
+                    unit=_currency if _metric == "revenue_total" else "visits",
                 )
                 for _metric, _label in forecasts.METRICS.items()
             ],
