@@ -18,6 +18,7 @@ import click
 
 from chairside.inbox_command import inbox_group
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
+from chairside.webhooks_command import webhooks_group
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ml.clv.score_command import score_command
 from ml.forecast.csv_command import forecast_command
@@ -56,6 +57,7 @@ def main() -> None:
 main.add_command(inbox_group)
 main.add_command(score_command)
 main.add_command(forecast_command)
+main.add_command(webhooks_group)
 
 
 def _demo_options(command):

@@ -56,6 +56,21 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    """`chairside webhooks serve`. A missing credential leaves its endpoint refusing every
+    request (403), never accepting unauthenticated calls."""
+
+    twilio_auth_token: str | None = field(default=None, repr=False)
+    # The address Twilio was given, when a reverse proxy changes scheme, host or path: the
+    # signature covers the URL Twilio called, not the one this process sees.
+    public_url: str | None = None
+    secret: str | None = field(default=None, repr=False)
+    max_body_bytes: int = 65_536
+    # How long a request waits for Kafka's acknowledgement before answering 503.
+    kafka_timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     duckdb_path: Path
@@ -71,6 +86,7 @@ class Settings:
     inbox_settle_seconds: float = 5.0
     # Where the marimo apps are served for the people who get the snapshot; None: no links.
     apps_url: str | None = None
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -245,4 +261,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "CHAIRSIDE_INBOX_SETTLE_SECONDS", Settings.inbox_settle_seconds
         ),
         apps_url=env.get("CHAIRSIDE_APPS_URL") or None,
+        webhooks=_webhooks(env),
+    )
+
+
+def _webhooks(env: Mapping[str, str]) -> WebhookSettings:
+    limit = _int(env, "CHAIRSIDE_WEBHOOK_MAX_BODY_BYTES", WebhookSettings.max_body_bytes)
+    if limit < 1:
+        raise ValueError(f"CHAIRSIDE_WEBHOOK_MAX_BODY_BYTES must be at least 1, got {limit}")
+    return WebhookSettings(
+        twilio_auth_token=env.get("CHAIRSIDE_TWILIO_AUTH_TOKEN") or None,
+        public_url=(env.get("CHAIRSIDE_WEBHOOK_PUBLIC_URL") or "").rstrip("/") or None,
+        secret=env.get("CHAIRSIDE_WEBHOOK_SECRET") or None,
+        max_body_bytes=limit,
+        kafka_timeout_seconds=_positive_float(
+            env, "CHAIRSIDE_WEBHOOK_KAFKA_TIMEOUT_SECONDS", WebhookSettings.kafka_timeout_seconds
+        ),
     )

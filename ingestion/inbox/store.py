@@ -71,6 +71,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for kind in KINDS.values():
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns(kind))
         con.execute(f"create table if not exists {kind.table} ({body})")
+        # A column a kind gained since the warehouse was made (the shops' Phone) is added empty.
+        for name, sql_type in columns(kind):
+            con.execute(f"alter table {kind.table} add column if not exists {name} {sql_type}")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict]) -> None:
