@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from ingestion.kafka.bounds import Bounds
+from ingestion.kafka.envelope import Invalid, validate
 from ingestion.kafka.producer import Outgoing
 from ingestion.kafka.schema import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope
 from ingestion.kafka.topics import TOPIC_OF_EVENT_TYPE
@@ -44,12 +45,9 @@ def event_message(
     data: msgspec.Struct,
     received_at: dt.datetime,
 ) -> Outgoing:
-    """The envelope as a keyed message; the time-relative bounds are those the warehouse
-    applies, taken at `received_at` (wall clock: a load time, not a business date)."""
-    bounds = Bounds.at(received_at)
-    problem = bounds.occurred_at(occurred_at) or bounds.data(event_type, data)
-    if problem:
-        raise InvalidEvent(problem)
+    """The envelope as a keyed message, checked by the consumer's own validation with the
+    bounds taken at `received_at` (wall clock: a load time, not a business date)."""
+    topic = TOPIC_OF_EVENT_TYPE[event_type]
     envelope = Envelope(
         event_id=event_id,
         event_type=event_type,
@@ -59,9 +57,7 @@ def event_message(
         data=msgspec.Raw(msgspec.json.encode(data)),
     )
     value = msgspec.json.encode(envelope)
-    try:  # the envelope's own rules (the event id's and the shop id's form), as parsed
-        msgspec.json.decode(value, type=Envelope)
-    except msgspec.ValidationError as error:
-        raise InvalidEvent(str(error)) from None
-    key = getattr(data, TOPIC_OF_EVENT_TYPE[event_type].key_field)
-    return Outgoing(key.encode(), value)
+    checked = validate(topic, value, Bounds.at(received_at))
+    if isinstance(checked, Invalid):
+        raise InvalidEvent(checked.reason)
+    return Outgoing(getattr(data, topic.key_field).encode(), value)

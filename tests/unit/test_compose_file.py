@@ -1,6 +1,7 @@
 """docker-compose.yml checked against the code, since no Docker engine runs here: every setting
 the code reads reaches its containers, addresses agree with the services, images are official
-and pinned, no secret is written inline, and only the UIs (and the webhook service, for its proxy) are published."""
+and pinned, no secret is written inline, and only the UIs (and the webhook service, for its
+proxy) are published."""
 
 import re
 import shutil
