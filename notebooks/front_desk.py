@@ -180,7 +180,7 @@ def _(KafkaUnavailable, TodayFeed, clock, mo, settings, start_of_today, zones):
         feed = TodayFeed(settings.kafka, start_of_today(clock, zones.values())).open()
     except KafkaUnavailable as error:
         mo.stop(True, mo.callout(mo.md(f"**Kafka cannot be read now.** {error}"), kind="warn"))
-    refresh = mo.ui.refresh(options=["1s", "5s", "30s"], default_interval="2s")
+    refresh = mo.ui.refresh(options=["1s", "5s", "30s"], default_interval="1s")
     return feed, refresh
 
 

@@ -100,6 +100,13 @@ class TodayFeed:
                 "enable.auto.commit": False,
                 "enable.auto.offset.store": False,
                 "auto.offset.reset": "earliest",
+                # A live view waits for single messages: ask the broker to answer a fetch as
+                # soon as it has one, and to hold an empty fetch briefly.
+                "fetch.wait.max.ms": 100,
+                "fetch.queue.backoff.ms": 20,
+                # An app page must not fill the server's log with a line per reconnect while
+                # a broker is away; the page says when Kafka cannot be read.
+                "log_level": 2,
             }
         )
         try:
@@ -134,13 +141,46 @@ class TodayFeed:
                 raise KafkaUnavailable(f"{topic.name}: {why}")
             wanted += [TopicPartition(topic.name, part, stamp) for part in described.partitions]
         found = self._consumer.offsets_for_times(wanted, timeout=_TIMEOUT_SECONDS)
-        # No message at or after the time: start at the end, where the next one will land.
-        return {
-            (tp.topic, tp.partition): tp.offset
-            if tp.offset >= 0
-            else self._high(tp.topic, tp.partition)
-            for tp in found
-        }
+        starts = {(tp.topic, tp.partition): tp.offset for tp in found if tp.offset >= 0}
+        unanswered = [(tp.topic, tp.partition) for tp in found if tp.offset < 0]
+        starts.update(self._without_a_time_index(unanswered, stamp))
+        return starts
+
+    def _without_a_time_index(
+        self, partitions: list[tuple[str, int]], stamp: int
+    ) -> dict[tuple[str, int], int]:
+        """Where to start in partitions for which the broker found no message at or after
+        `stamp`. Kafka answers so when there is none (start at the end); a peer without a time
+        index (librdkafka's mock cluster) answers so always. The last message tells which: if
+        it is that recent, the partition is read from its first message instead."""
+        assert self._consumer is not None
+        ends: dict[tuple[str, int], int] = {}
+        lasts: dict[tuple[str, int], int] = {}
+        for topic, partition in partitions:
+            low, high = self._consumer.get_watermark_offsets(
+                TopicPartition(topic, partition), timeout=_TIMEOUT_SECONDS, cached=False
+            )
+            ends[(topic, partition)] = high
+            if high > low:
+                lasts[(topic, partition)] = low
+        if not lasts:
+            return ends
+        self._consumer.assign(
+            [TopicPartition(topic, part, ends[(topic, part)] - 1) for topic, part in lasts]
+        )
+        deadline = time.monotonic() + _TIMEOUT_SECONDS
+        seen: set[tuple[str, int]] = set()
+        while len(seen) < len(lasts) and time.monotonic() < deadline:
+            for message in self._consumer.consume(num_messages=len(lasts), timeout=0.2):
+                key = (message.topic(), message.partition())
+                if message.error() is not None or key in seen:
+                    continue
+                seen.add(key)
+                _, written_at = message.timestamp()
+                if written_at >= stamp:
+                    ends[key] = lasts[key]
+        self._consumer.unassign()
+        return ends
 
     def catch_up(self, *, max_seconds: float = 2.0) -> int:
         """Read what the topics hold now (waiting at most `max_seconds`); the number of new
