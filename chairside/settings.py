@@ -68,6 +68,8 @@ class WebhookSettings:
     max_body_bytes: int = 65_536
     # How long a request waits for Kafka's acknowledgement before answering 503.
     kafka_timeout_seconds: float = 10.0
+    # Where the apps reach the service (its calls in progress), inside the deployment.
+    service_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -277,4 +279,5 @@ def _webhooks(env: Mapping[str, str]) -> WebhookSettings:
         kafka_timeout_seconds=_positive_float(
             env, "CHAIRSIDE_WEBHOOK_KAFKA_TIMEOUT_SECONDS", WebhookSettings.kafka_timeout_seconds
         ),
+        service_url=env.get("CHAIRSIDE_WEBHOOK_URL") or None,
     )

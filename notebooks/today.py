@@ -16,14 +16,17 @@ def _():
     from ingestion.inbox.shops_file import read_shop_book
     from ingestion.kafka.client import KafkaUnavailable
     from ingestion.kafka.today_feed import TodayFeed, start_of_today
+    from ingestion.webhooks.ringing import InProgressUnknown, read_in_progress
 
     settings = load_settings()
     return (
+        InProgressUnknown,
         KafkaUnavailable,
         TodayFeed,
         app_clock,
         dt,
         mo,
+        read_in_progress,
         read_shop_book,
         settings,
         start_of_today,
@@ -70,10 +73,32 @@ def _(mo):
 
 
 @app.cell
-def _(clock, dt, feed, mo, names, refresh, today, zones):
+def _(
+    InProgressUnknown,
+    clock,
+    dt,
+    feed,
+    mo,
+    names,
+    read_in_progress,
+    refresh,
+    settings,
+    today,
+    zones,
+):
     refresh
     feed.catch_up()
     counts = today.per_shop(feed.events.values(), clock, names, zones)
+    service_url = settings.webhooks.service_url
+    if service_url is None:
+        ringing_note = "Calls ringing now come from the webhook service: set CHAIRSIDE_WEBHOOK_URL."
+        in_progress = {}
+    else:
+        try:
+            in_progress, ringing_note = read_in_progress(service_url), ""
+        except InProgressUnknown as error:
+            in_progress, ringing_note = {}, f"Calls ringing now unknown: {error}."
+    counts = today.with_calls_in_progress(counts, in_progress, names)
     totals = counts.drop(columns="shop").sum()
     read_at = dt.datetime.now().astimezone()  # when the page was refreshed: a load time
     mo.vstack(
@@ -87,6 +112,7 @@ def _(clock, dt, feed, mo, names, refresh, today, zones):
             ),
             mo.hstack(
                 [
+                    mo.stat(int(totals.ringing), label="Ringing now"),
                     mo.stat(int(totals.calls_answered), label="Calls answered"),
                     mo.stat(int(totals.calls_missed), label="Calls missed"),
                     mo.stat(int(totals.bookings), label="Bookings made"),
@@ -99,6 +125,8 @@ def _(clock, dt, feed, mo, names, refresh, today, zones):
                 counts.rename(
                     columns={
                         "shop": "Shop",
+                        "ringing": "Ringing now",
+                        "on_the_line": "On the line",
                         "calls_answered": "Calls answered",
                         "calls_missed": "Calls missed (incl. voicemail)",
                         "bookings": "Bookings made",
@@ -111,9 +139,8 @@ def _(clock, dt, feed, mo, names, refresh, today, zones):
                 label="Per shop",
             ),
             mo.md(
-                f"Straight from the shops' event stream, not the warehouse; read at "
-                f"{read_at:%H:%M:%S}. Calls ringing now are not on the stream: only a call's "
-                "end is published."
+                f"Straight from the shops' event stream and phone systems, not the warehouse; "
+                f"read at {read_at:%H:%M:%S}. {ringing_note}"
             ).style({"color": "gray"}),
         ]
     )

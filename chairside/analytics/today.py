@@ -51,6 +51,25 @@ def per_shop(
     return pd.DataFrame(rows, columns=list(COLUMNS)).sort_values("shop", ignore_index=True)
 
 
+def with_calls_in_progress(
+    counts: pd.DataFrame, in_progress: Mapping[str, Mapping[str, int]], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """`counts` with the webhook service's calls ringing and on the line now, per shop."""
+    by_name = {
+        names.get(shop_id, f"{shop_id} (not in the shops file)"): calls
+        for shop_id, calls in in_progress.items()
+    }
+    missing = sorted(set(by_name) - set(counts["shop"]))
+    table = pd.concat([counts, pd.DataFrame({"shop": missing})], ignore_index=True).fillna(0)
+    table.insert(1, "ringing", [by_name.get(s, {}).get("ringing", 0) for s in table["shop"]])
+    table.insert(
+        2, "on_the_line", [by_name.get(s, {}).get("on_the_line", 0) for s in table["shop"]]
+    )
+    numbers = [column for column in table.columns if column != "shop"]
+    table[numbers] = table[numbers].astype(int)
+    return table.sort_values("shop", ignore_index=True)
+
+
 def inquiries(
     events: Iterable[LiveEvent], clock: Clock, names: Mapping[str, str], zones: Mapping[str, str]
 ) -> pd.DataFrame:

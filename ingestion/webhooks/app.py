@@ -30,9 +30,11 @@ from ingestion.kafka.topics import CALLS
 from ingestion.webhooks import generic_call, twilio_status
 from ingestion.webhooks.body_limit import BodyLimit
 from ingestion.webhooks.logs import answered
+from ingestion.webhooks.ringing import CallsInProgress
 
 TWILIO_PATH = "/webhooks/twilio/voice-status"
 GENERIC_PATH = "/webhooks/calls"
+IN_PROGRESS_PATH = "/calls/in-progress"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ async def twilio_voice_status(request: Request) -> Response:
     except twilio_status.Refused as refused:
         return _refuse(request, refused.status, str(refused), call_id=form.get("CallSid"))
     fields = {"call_id": callback.call_sid, "call_status": callback.status}
+    if callback.shop_id is not None:
+        request.state.calls_in_progress.heard(
+            callback.call_sid, callback.shop_id, callback.status, _now()
+        )
     if callback.message is None:
         answered(
             request.url.path, 200, "acknowledged, not a final status of an incoming call", **fields
@@ -121,6 +127,13 @@ async def generic_calls(request: Request) -> Response:
     return await _publish(request, message, call_id=call.call_id, shop_id=call.shop_id)
 
 
+async def calls_in_progress(request: Request) -> Response:
+    """Per shop, calls ringing and answered calls still going, for the Today app. Counts only;
+    the proxy forwards `/webhooks/*` alone, so this stays inside the deployment."""
+    calls: CallsInProgress = request.state.calls_in_progress
+    return JSONResponse(calls.counts(_now()))
+
+
 async def health(request: Request) -> Response:
     service: Service = request.state.service
     book = service.shops.current()
@@ -141,12 +154,17 @@ def create_app(service: Service) -> Starlette:
         with AcknowledgedPublisher(
             service.kafka, timeout_seconds=service.webhooks.kafka_timeout_seconds
         ) as publisher:
-            yield {"service": service, "publisher": publisher}
+            yield {
+                "service": service,
+                "publisher": publisher,
+                "calls_in_progress": CallsInProgress(),
+            }
 
     return Starlette(
         routes=[
             Route(TWILIO_PATH, twilio_voice_status, methods=["POST"]),
             Route(GENERIC_PATH, generic_calls, methods=["POST"]),
+            Route(IN_PROGRESS_PATH, calls_in_progress, methods=["GET"]),
             Route("/healthz", health, methods=["GET"]),
         ],
         middleware=[Middleware(BodyLimit, max_bytes=service.webhooks.max_body_bytes)],

@@ -45,7 +45,7 @@ class Refused(ValueError):
 class StatusCallback:
     call_sid: str
     status: str
-    shop_id: str | None  # None for a call still in progress or not a shop's incoming call
+    shop_id: str | None  # None for a call that is not a shop's incoming call
     message: Outgoing | None  # the event, for a final status
 
 
@@ -86,10 +86,7 @@ def read_callback(
     """The event a status callback makes, if any; `Refused` when it cannot make one."""
     call_sid = _required(form, "CallSid")
     status = _required(form, "CallStatus")
-    if status in IN_PROGRESS:
-        return StatusCallback(call_sid, status, None, None)
-    outcome = OUTCOMES.get(status)
-    if outcome is None:
+    if status not in IN_PROGRESS and status not in OUTCOMES:
         raise Refused(400, f"CallStatus {status!r} is not one Twilio sends")
     if (form.get("Direction") or "inbound") != "inbound":
         # The shop dialled out: the contract's calls are clients calling a shop.
@@ -98,6 +95,9 @@ def read_callback(
         shop = book.shop_dialled(_required(form, "To"))
     except LookupError as error:
         raise Refused(422, f"call {call_sid} refused: {error}") from None
+    if status in IN_PROGRESS:
+        return StatusCallback(call_sid, status, shop.shop_id, None)
+    outcome = OUTCOMES[status]
     ended_at = _timestamp(form)
     duration = _duration(form) if outcome == "answered" else 0
     fields = {

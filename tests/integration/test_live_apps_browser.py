@@ -1,13 +1,18 @@
 """The front desk as a receptionist uses it, in Chromium: bad input is refused beside the field
 and writes nothing; a good inquiry is acknowledged, appears in the form's list and in the Today
 app straight from Kafka, and after a small build (ingest, then dbt of fct_inquiries and what it
-is built from) in marts.fct_inquiries."""
+is built from) in marts.fct_inquiries. The Today app also shows a call ringing (from the webhook
+service) and then answered (from Kafka)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import os
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +21,9 @@ import duckdb
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from twilio.request_validator import RequestValidator
 
+from chairside.settings import WebhookSettings
 from ingestion.cassandra import store as cassandra_store
 from ingestion.inbox.loader import load_inbox
 from ingestion.kafka.consumer import ingest
@@ -25,10 +32,12 @@ from ingestion.kafka.topics import INQUIRIES
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.kafka_broker import contract_broker, settings_for
 from tests.live_apps import marimo_apps
+from tests.webhook_server import webhook_server
 
 pytestmark = pytest.mark.integration
 
 DBT_PROJECT = Path(__file__).parents[2] / "dbt_project"
+TOKEN = "twilio-auth-token-for-tests"
 SHOPS = (
     "Shop,Name,Time Zone,Phone\n"
     "water-st,Water St,America/St_Johns,(709) 555-0100\n"
@@ -42,6 +51,7 @@ class Apps:
     broker: LocalKafkaBroker
     data: Path
     log: Path
+    webhooks: str
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +60,12 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apps]:
     data = root / "data"
     (data / "inbox").mkdir(parents=True)
     (data / "inbox" / "shops.csv").write_text(SHOPS)
-    with contract_broker(partitions=2) as broker:
+    with (
+        contract_broker(partitions=2) as broker,
+        webhook_server(
+            settings_for(broker), WebhookSettings(twilio_auth_token=TOKEN), data / "inbox"
+        ) as webhooks,
+    ):
         environment = {
             name: value
             for name, value in os.environ.items()
@@ -59,10 +74,11 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apps]:
         environment |= {
             "CHAIRSIDE_DATA_DIR": str(data),
             "CHAIRSIDE_KAFKA_BOOTSTRAP": broker.bootstrap,
+            "CHAIRSIDE_WEBHOOK_URL": webhooks,
         }
         log = root / "marimo.log"
         with marimo_apps(environment, log) as url:
-            yield Apps(url, broker, data, log)
+            yield Apps(url, broker, data, log, webhooks)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +108,27 @@ def inquiries_published(broker: LocalKafkaBroker) -> int:
         consumer.close()
 
 
+def ring(webhooks: str, status: str) -> None:
+    """Twilio's status callback for one call of a client to Water St, signed."""
+    url = f"{webhooks}/webhooks/twilio/voice-status"
+    params = {
+        "CallSid": "CA-live",
+        "CallStatus": status,
+        "CallDuration": "40",
+        "Direction": "inbound",
+        "From": "+17095559876",
+        "To": "+17095550100",
+        # now, as Twilio stamps it, so the call is today's whatever the calendar says
+        "Timestamp": email.utils.format_datetime(dt.datetime.now(dt.UTC), usegmt=True),
+    }
+    signature = RequestValidator(TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode(params).encode(), headers={"X-Twilio-Signature": signature}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
 def field(page: Page, label: str):
     return page.get_by_label(label, exact=True)
 
@@ -116,7 +153,9 @@ def test_bad_input_is_refused_beside_the_field_and_writes_nothing(
 ) -> None:
     page = browser.new_page()
     page.goto(f"{apps.url}?file=front_desk.py")
-    expect(page.get_by_text("Front desk: new inquiry")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Front desk: new inquiry")).to_be_visible(
+        timeout=60_000
+    )
     field(page, "Name").fill("Sam Tucker")
     field(page, "Phone").fill("call me maybe")
     page.get_by_role("button", name="Save inquiry").click()
@@ -133,7 +172,9 @@ def test_an_inquiry_reaches_the_live_view_and_after_a_build_fct_inquiries(
 ) -> None:
     page = browser.new_page()
     page.goto(f"{apps.url}?file=front_desk.py")
-    expect(page.get_by_text("Front desk: new inquiry")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Front desk: new inquiry")).to_be_visible(
+        timeout=60_000
+    )
     pick(page, "Shop", "Water St")
     field(page, "Name").fill("Morgan Hiscock")
     field(page, "Phone").fill("(709) 555-0142")
@@ -151,6 +192,18 @@ def test_an_inquiry_reaches_the_live_view_and_after_a_build_fct_inquiries(
     today.goto(f"{apps.url}?file=today.py")
     expect(today.locator("""marimo-stat[data-label='"Inquiries"']""")).to_have_attribute(
         "data-value", "1", timeout=30_000
+    )
+    # a client calls Water St: ringing now, then answered once the call ends
+    ring(apps.webhooks, "ringing")
+    expect(today.locator("""marimo-stat[data-label='"Ringing now"']""")).to_have_attribute(
+        "data-value", "1", timeout=30_000
+    )
+    ring(apps.webhooks, "completed")
+    expect(today.locator("""marimo-stat[data-label='"Calls answered"']""")).to_have_attribute(
+        "data-value", "1", timeout=30_000
+    )
+    expect(today.locator("""marimo-stat[data-label='"Ringing now"']""")).to_have_attribute(
+        "data-value", "0"
     )
     assert inquiries_published(apps.broker) == 1
     page.close()

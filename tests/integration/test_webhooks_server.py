@@ -92,6 +92,11 @@ def send_twilio(server: str, params: dict, *, token: str | None = TOKEN) -> tupl
     return post(url, urllib.parse.urlencode(params).encode(), headers)
 
 
+def in_progress(server: str) -> dict:
+    with urllib.request.urlopen(server + "/calls/in-progress", timeout=10) as response:
+        return json.loads(response.read())
+
+
 def stored_calls(broker: LocalKafkaBroker, warehouse: Path) -> list[tuple]:
     """Run the project's ingestion and read what reached `raw_kafka.calls`."""
     with duckdb.connect(str(warehouse)) as con:
@@ -108,6 +113,7 @@ def test_final_statuses_reach_the_warehouse_once_despite_retries(
 ) -> None:
     answered = callback("CA-answered", "completed", duration=95)
     assert send_twilio(server, callback("CA-answered", "ringing"))[0] == 200
+    assert in_progress(server) == {"water-st": {"ringing": 1, "on_the_line": 0}}
     assert send_twilio(server, answered) == (
         200,
         {
@@ -118,6 +124,7 @@ def test_final_statuses_reach_the_warehouse_once_despite_retries(
         },
     )
     assert send_twilio(server, answered)[0] == 200  # Twilio's retry of the same callback
+    assert in_progress(server) == {}
     missed = callback("CA-missed", "no-answer", to="+17095550111")
     assert send_twilio(server, missed)[0] == 200
     warehouse = tmp_path / "warehouse.duckdb"
