@@ -17,14 +17,13 @@ def _():
     from ingestion.front_desk.inquiry_form import CHANNELS, FormErrors, read_form
     from ingestion.front_desk.record import record
     from ingestion.inbox.shops_file import read_shop_book
-    from ingestion.kafka.acknowledged import AcknowledgedPublisher
+    from ingestion.kafka.acknowledged import shared_publisher
     from ingestion.kafka.client import KafkaUnavailable
     from ingestion.kafka.producer import PublishFailed
     from ingestion.kafka.today_feed import TodayFeed, start_of_today
 
     settings = load_settings()
     return (
-        AcknowledgedPublisher,
         CHANNELS,
         CassandraUnavailable,
         FormErrors,
@@ -38,13 +37,14 @@ def _():
         read_shop_book,
         record,
         settings,
+        shared_publisher,
         start_of_today,
         today,
     )
 
 
 @app.cell
-def _(AcknowledgedPublisher, app_clock, mo, read_shop_book, settings):
+def _(app_clock, mo, read_shop_book, settings, shared_publisher):
     clock = app_clock()
     book = read_shop_book(settings.inbox)
     mo.stop(
@@ -62,7 +62,7 @@ def _(AcknowledgedPublisher, app_clock, mo, read_shop_book, settings):
     )
     names = {shop.shop_id: shop.name for shop in book.shops.values()}
     zones = {shop.shop_id: shop.time_zone for shop in book.shops.values()}
-    publisher = AcknowledgedPublisher(settings.kafka, timeout_seconds=10)
+    publisher = shared_publisher(settings.kafka, timeout_seconds=10)
     return book, clock, names, publisher, zones
 
 

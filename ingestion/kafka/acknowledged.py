@@ -11,6 +11,7 @@ carries the same `event_id`, which the warehouse counts once.
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from concurrent.futures import Future
 from types import TracebackType
 
@@ -72,3 +73,18 @@ class AcknowledgedPublisher:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+_SHARED: dict[Hashable, AcknowledgedPublisher] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_publisher(kafka: KafkaSettings, *, timeout_seconds: float) -> AcknowledgedPublisher:
+    """One publisher per cluster for the whole process, for app pages: a page's session ends
+    without telling anyone, and a publisher per page would leave its thread and connections
+    behind. The producer is thread-safe, so every page may send through it."""
+    key = (kafka.bootstrap, tuple(sorted(kafka.security.items())), timeout_seconds)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = AcknowledgedPublisher(kafka, timeout_seconds=timeout_seconds)
+        return _SHARED[key]
