@@ -86,6 +86,7 @@ class TodayFeed:
     events: dict[str, LiveEvent] = field(default_factory=dict)
     _consumer: Consumer | None = None
     _next: dict[tuple[str, int], int] = field(default_factory=dict)
+    _opening_ends: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __enter__(self) -> TodayFeed:
         return self.open()
@@ -111,6 +112,8 @@ class TodayFeed:
         )
         try:
             self._next = self._starting_offsets()
+            # Where the log ended at opening: the first catch-up reads at least that far.
+            self._opening_ends = {key: self._high(*key) for key in self._next}
             self._consumer.assign(
                 [
                     TopicPartition(topic, part, offset)
@@ -183,17 +186,17 @@ class TodayFeed:
         return ends
 
     def catch_up(self, *, max_seconds: float = 2.0) -> int:
-        """Read what the topics hold now (waiting at most `max_seconds`); the number of new
-        events of interest."""
+        """Read what has arrived (for at most `max_seconds`); the number of new events of
+        interest. It stops once a poll brings nothing and no partition's high watermark, as
+        the last fetch reported it, lies ahead: asking the brokers for every partition's
+        watermark would cost a round trip each, more than the refresh interval itself."""
         assert self._consumer is not None, "use the feed inside `with`"
-        targets = {key: self._high(*key) for key in self._next}
         bounds = Bounds.at(dt.datetime.now(dt.UTC))  # the time of reading: a load time
         before = len(self.events)
         deadline = time.monotonic() + max_seconds
-        while time.monotonic() < deadline and any(
-            self._next[key] < high for key, high in targets.items()
-        ):
-            for message in self._consumer.consume(num_messages=1000, timeout=0.1):
+        while time.monotonic() < deadline:
+            messages = self._consumer.consume(num_messages=1000, timeout=0.05)
+            for message in messages:
                 if message.error() is not None:
                     continue
                 self._next[(message.topic(), message.partition())] = message.offset() + 1
@@ -202,7 +205,20 @@ class TodayFeed:
                     live = _live_event(checked)
                     if live is not None:
                         self.events[checked.event_id] = live
+            if not messages and not self._behind():
+                break
         return len(self.events) - before
+
+    def _behind(self) -> bool:
+        assert self._consumer is not None
+        for (topic, partition), next_offset in self._next.items():
+            _, high = self._consumer.get_watermark_offsets(
+                TopicPartition(topic, partition), cached=True
+            )
+            # A cached watermark is negative until the partition's first fetch answers.
+            if max(high, self._opening_ends[(topic, partition)]) > next_offset:
+                return True
+        return False
 
     def close(self) -> None:
         if self._consumer is not None:
