@@ -31,20 +31,25 @@ class CallsInProgress:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: dict[str, _Live] = {}
+        # Calls whose final status came, and when: Twilio's callbacks may arrive out of order,
+        # and a retried `ringing` after the end must not make the call ring again.
+        self._ended: dict[str, dt.datetime] = {}
 
     def heard(self, call_sid: str, shop_id: str, status: str, at: dt.datetime) -> None:
         """A callback's status; a final one ends the call."""
         with self._lock:
+            self._forget_before(at - STALE)
             if status in RINGING or status in ON_THE_LINE:
-                self._calls[call_sid] = _Live(shop_id, status, at)
+                if call_sid not in self._ended:
+                    self._calls[call_sid] = _Live(shop_id, status, at)
             else:
                 self._calls.pop(call_sid, None)
+                self._ended[call_sid] = at
 
     def counts(self, now: dt.datetime) -> dict[str, dict[str, int]]:
         """Per shop, the calls ringing and the calls answered and still going."""
         with self._lock:
-            for sid in [s for s, live in self._calls.items() if now - live.seen_at > STALE]:
-                del self._calls[sid]
+            self._forget_before(now - STALE)
             live = list(self._calls.values())
         ringing = Counter(call.shop_id for call in live if call.status in RINGING)
         talking = Counter(call.shop_id for call in live if call.status in ON_THE_LINE)
@@ -52,6 +57,13 @@ class CallsInProgress:
             shop: {"ringing": ringing[shop], "on_the_line": talking[shop]}
             for shop in sorted(ringing.keys() | talking.keys())
         }
+
+    def _forget_before(self, moment: dt.datetime) -> None:
+        """Drop what was last heard of before `moment` (the lock is held)."""
+        for sid in [sid for sid, live in self._calls.items() if live.seen_at < moment]:
+            del self._calls[sid]
+        for sid in [sid for sid, ended in self._ended.items() if ended < moment]:
+            del self._ended[sid]
 
 
 class InProgressUnknown(RuntimeError):

@@ -98,5 +98,6 @@ def test_a_call_rings_until_its_final_status_or_until_it_is_stale() -> None:
     calls.heard("CA2", "water-st", "in-progress", at(12, 1))
     calls.heard("CA3", "queen-west", "ringing", at(12))
     calls.heard("CA3", "queen-west", "no-answer", at(12, 1))
+    calls.heard("CA3", "queen-west", "ringing", at(12, 2))  # a late retry after the end
     assert calls.counts(at(12, 2)) == {"water-st": {"ringing": 1, "on_the_line": 1}}
     assert calls.counts(at(12) + STALE + dt.timedelta(minutes=2)) == {}
