@@ -83,3 +83,8 @@ clean:
 bench-kafka: setup
 	command -v kcat >/dev/null || (apt-get update && apt-get install -y kcat)
 	python bench/kafka_ingest.py
+
+# Event to the Today app on screen (Chromium), against event to fct_inquiries through a build.
+.PHONY: bench-live
+bench-live: setup browser
+	python bench/live_view_latency.py

@@ -19,6 +19,7 @@ import click
 from chairside.inbox_command import inbox_group
 from chairside.release.commands import export_command, publish_command
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
+from chairside.webhooks_command import webhooks_group
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ml.clv.score_command import score_command
 from ml.forecast.csv_command import forecast_command
@@ -59,6 +60,7 @@ main.add_command(score_command)
 main.add_command(forecast_command)
 main.add_command(publish_command)
 main.add_command(export_command)
+main.add_command(webhooks_group)
 
 
 def _demo_options(command):

@@ -76,6 +76,23 @@ class ReleaseSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    """`chairside webhooks serve`. A missing credential leaves its endpoint refusing every
+    request (403), never accepting unauthenticated calls."""
+
+    twilio_auth_token: str | None = field(default=None, repr=False)
+    # The address Twilio was given, when a reverse proxy changes scheme, host or path: the
+    # signature covers the URL Twilio called, not the one this process sees.
+    public_url: str | None = None
+    secret: str | None = field(default=None, repr=False)
+    max_body_bytes: int = 65_536
+    # How long a request waits for Kafka's acknowledgement before answering 503.
+    kafka_timeout_seconds: float = 10.0
+    # Where the apps reach the service (its calls in progress), inside the deployment.
+    service_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     duckdb_path: Path
@@ -92,6 +109,7 @@ class Settings:
     releases: ReleaseSettings = field(default_factory=ReleaseSettings)
     # Where the marimo apps are served for the people who get the snapshot; None: no links.
     apps_url: str | None = None
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 # Kafka client options that may be passed through from CHAIRSIDE_KAFKA_<NAME>; the names are
@@ -280,6 +298,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         apps_url=env.get("CHAIRSIDE_APPS_URL") or None,
         releases=_release_settings(env, data_dir),
+        webhooks=_webhooks(env),
     )
 
 
@@ -294,4 +313,20 @@ def _release_settings(env: Mapping[str, str], data_dir: Path) -> ReleaseSettings
         pseudonym_key=env.get("CHAIRSIDE_PSEUDONYM_KEY") or DEV_PSEUDONYM_KEY,
         owner_group=env.get("CHAIRSIDE_RELEASE_OWNER_GROUP") or None,
         analyst_group=env.get("CHAIRSIDE_RELEASE_ANALYST_GROUP") or None,
+    )
+
+
+def _webhooks(env: Mapping[str, str]) -> WebhookSettings:
+    limit = _int(env, "CHAIRSIDE_WEBHOOK_MAX_BODY_BYTES", WebhookSettings.max_body_bytes)
+    if limit < 1:
+        raise ValueError(f"CHAIRSIDE_WEBHOOK_MAX_BODY_BYTES must be at least 1, got {limit}")
+    return WebhookSettings(
+        twilio_auth_token=env.get("CHAIRSIDE_TWILIO_AUTH_TOKEN") or None,
+        public_url=(env.get("CHAIRSIDE_WEBHOOK_PUBLIC_URL") or "").rstrip("/") or None,
+        secret=env.get("CHAIRSIDE_WEBHOOK_SECRET") or None,
+        max_body_bytes=limit,
+        kafka_timeout_seconds=_positive_float(
+            env, "CHAIRSIDE_WEBHOOK_KAFKA_TIMEOUT_SECONDS", WebhookSettings.kafka_timeout_seconds
+        ),
+        service_url=env.get("CHAIRSIDE_WEBHOOK_URL") or None,
     )

@@ -30,9 +30,14 @@ class App:
     line: str  # what it is for, in one line
 
 
-# In the order people reach for them: the week first, the people to call, what comes next, then
-# the detail behind each number, and the operator's page last.
+# In the order people reach for them: today, then last week, the people to call, what comes
+# next, the front desk's form, the detail behind each number, and the operator's page last.
 APPS = (
+    App(
+        "today",
+        "Today",
+        "Calls ringing, answered and missed, bookings and inquiries today, as they happen.",
+    ),
     App(
         "overview",
         "Overview",
@@ -47,6 +52,11 @@ APPS = (
         "forecasts",
         "Forecasts",
         "The next weeks' visits and revenue with their ranges and track record.",
+    ),
+    App(
+        "front_desk",
+        "Front desk",
+        "Log a walk-in or phone inquiry, and see today's as they arrive.",
     ),
     App(
         "calls", "Calls", "Calls answered and missed by hour, after hours, and what callers wanted."

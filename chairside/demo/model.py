@@ -31,6 +31,7 @@ class Shop:
     open_days: tuple[str, ...]
     open_days_written: str
     owner_email: str
+    phone: str  # the number clients dial, as the shops sheet writes it
     code: str  # short prefix of staff and CRM ids
     area_codes: tuple[str, ...]  # where locals' phone numbers come from
     price_level: float  # neighbourhood price level; St. John's is 1.0

@@ -31,6 +31,8 @@ def _shop(index: int) -> Shop:
         open_days_written=hours.written,
         # example.com is reserved: owner snapshots sent over real SMTP reach nobody.
         owner_email=f"owner.{shop_id}@example.com",
+        # 555-0100..0199 are fictional numbers in every North American area code; one per shop.
+        phone=f"({site.area_codes[0]}) 555-{100 + index % 100:04d}",
         code=site.code if lap == 1 else f"{site.code}{lap}",
         area_codes=site.area_codes,
         price_level=site.price_level,

@@ -43,7 +43,17 @@ def shops_workbook(shops: Sequence[Shop]) -> Workbook:
     """Owner Email is an extra column: the contract allows extras and reports them."""
     workbook, sheet = _new_workbook("shops")
     sheet.append(
-        ["Shop", "Name", "Time Zone", "Currency", "Opens", "Closes", "Open Days", "Owner Email"]
+        [
+            "Shop",
+            "Name",
+            "Time Zone",
+            "Currency",
+            "Opens",
+            "Closes",
+            "Open Days",
+            "Owner Email",
+            "Phone",
+        ]
     )
     for shop in shops:
         sheet.append(
@@ -56,6 +66,7 @@ def shops_workbook(shops: Sequence[Shop]) -> Workbook:
                 shop.closes,
                 shop.open_days_written,
                 shop.owner_email,
+                shop.phone,
             ]
         )
     return workbook

@@ -126,6 +126,8 @@ SHOPS = Kind(
         # A Chairside addition: the owner's address for the weekly snapshot. Optional, so every
         # file valid under the contract stays valid.
         Column("Owner Email", (("owner_email", "VARCHAR"),), _one(cells.email)),
+        # The number callers dial (CONTRACTS.md): a phone system's webhook names the shop by it.
+        Column("Phone", PHONE, _phone),
     ),
 )
 

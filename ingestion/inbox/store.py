@@ -71,6 +71,24 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for kind in KINDS.values():
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns(kind))
         con.execute(f"create table if not exists {kind.table} ({body})")
+        _add_new_columns(con, kind)
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+    """A column a kind gained since the warehouse was made (the shops' Phone), added empty to
+    the raw table, so older warehouses load newer files."""
+    schema, table = kind.table.split(".")
+    existing = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    for name, sql_type in columns(kind):
+        if name not in existing:
+            con.execute(f"alter table {kind.table} add column {name} {sql_type.split()[0]}")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict]) -> None:

@@ -62,6 +62,20 @@ def read_jsonl(path: Path, topic: Topic) -> Iterator[Outgoing]:
                 yield Outgoing(key_of(topic, value), value)
 
 
+def producer_config(kafka: KafkaSettings) -> dict[str, object]:
+    """Every Chairside producer's options: idempotent, keyed as Java clients key."""
+    return {
+        **rdkafka_config(kafka),
+        "enable.idempotence": True,
+        "linger.ms": 20,
+        # Java clients' key hashing, so shop systems and replays agree on partitions.
+        "partitioner": "murmur2_random",
+        # Through Python logging, served by this publisher's polls only: a producer
+        # left for the garbage collector does not print retries to a lost broker.
+        "logger": rdkafka_logger(),
+    }
+
+
 class Publisher:
     """`with Publisher(kafka) as publisher: publisher.send(topic, messages)`; leaving the block
     waits for every acknowledgement and raises `PublishFailed` if any message was refused.
@@ -70,18 +84,7 @@ class Publisher:
     to the cluster, and replays send several files."""
 
     def __init__(self, kafka: KafkaSettings) -> None:
-        self._producer = Producer(
-            {
-                **rdkafka_config(kafka),
-                "enable.idempotence": True,
-                "linger.ms": 20,
-                # Java clients' key hashing, so shop systems and replays agree on partitions.
-                "partitioner": "murmur2_random",
-                # Through Python logging, served by this publisher's polls only: a producer
-                # left for the garbage collector does not print retries to a lost broker.
-                "logger": rdkafka_logger(),
-            }
-        )
+        self._producer = Producer(producer_config(kafka))
         self._failures: list[KafkaError] = []
         self.sent = 0
 

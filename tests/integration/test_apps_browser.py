@@ -181,14 +181,14 @@ def test_the_home_page_lists_every_app_in_the_order_people_use_them(
     page = browser.new_page()
     page.goto(f"{server.url}?as_of=2026-11-16")
     links = page.locator("li a")
-    assert links.all_inner_texts()[:3] == ["Overview", "Clients", "Forecasts"]
+    assert links.all_inner_texts()[:4] == ["Today", "Overview", "Clients", "Forecasts"]
     served = {path.stem for path in NOTEBOOKS.glob("*.py")}
     hrefs = [link.get_attribute("href") for link in links.all()]
     assert sorted(href.split("/")[1] for href in hrefs) == sorted(served)
     assert all(href.endswith("/?as_of=2026-11-16") for href in hrefs)
     assert all(line.strip() for line in page.locator("li span").all_inner_texts())
     page.screenshot(path=server.shots / "home.png", full_page=True)
-    links.first.click()
+    links.nth(1).click()
     expect(page.get_by_text("Answering as of Mon 16 Nov 2026 (pinned)")).to_be_visible(
         timeout=60_000
     )

@@ -1,6 +1,7 @@
 """docker-compose.yml checked against the code, since no Docker engine runs here: every setting
 the code reads reaches its containers, addresses agree with the services, images are official
-and pinned, no secret is written inline, and only the UIs are published."""
+and pinned, no secret is written inline, and only the UIs (and the webhook service, for its
+proxy) are published."""
 
 import re
 import shutil
@@ -20,7 +21,8 @@ CODE_DIRS = ("chairside", "ingestion", "orchestration")
 TEST_ONLY = {"CHAIRSIDE_KAFKA_FAULT_PAUSE", "CHAIRSIDE_KAFKA_FAULT_RESUME"}
 # Official images: Docker Official Images (no namespace) and the Apache Kafka project's own.
 OFFICIAL = re.compile(r"^(?:[a-z0-9-]+|apache/kafka):(?P<tag>[\w.-]+)$")
-UIS = {"dagster-webserver", "mlflow", "apps"}
+# The UIs, and the webhook service for the reverse proxy that terminates TLS in front of it.
+UIS = {"dagster-webserver", "mlflow", "apps", "webhooks"}
 INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>[A-Z0-9_]+)(?P<rest>[^}]*)\}")
 SECRET = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
 

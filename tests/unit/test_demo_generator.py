@@ -520,6 +520,7 @@ def test_spreadsheets_have_the_inbox_contract_columns(written: Path, dataset: De
         "Closes",
         "Open Days",
         "Owner Email",
+        "Phone",
     ]
     assert _header(inbox / "staff.xlsx") == [
         "Shop",

@@ -11,7 +11,8 @@ final as (
         opens_at,
         closes_at,
         open_days,
-        owner_email
+        owner_email,
+        phone
     from shops
 )
 

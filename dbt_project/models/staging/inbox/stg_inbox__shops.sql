@@ -17,6 +17,7 @@ renamed as (
         source.closes as closes_at,
         source.open_days,
         source.owner_email,
+        source.phone_e164 as phone,
         files.loaded_at,
         row_number() over (
             partition by source.shop_id

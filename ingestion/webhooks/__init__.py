@@ -1,0 +1,1 @@
+"""`chairside webhooks serve`: phone systems' call events over HTTP, published to Kafka."""
