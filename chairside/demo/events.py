@@ -15,16 +15,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from chairside.demo.cassandra import cassandra_inquiries
 from chairside.demo.config import DemoConfig
 from chairside.demo.model import Appointment, Call, CustomerProfile, ShopHistory
 from chairside.demo.randomness import new_uuid, rng_for
-from chairside.demo.records import KafkaRecord
+from chairside.demo.records import CassandraInquiryRow, KafkaRecord
 from chairside.demo.timestamps import local_iso
 
 CALLS_TOPIC = "chairside.calls.v1"
 APPOINTMENTS_TOPIC = "chairside.appointments.v1"
 CUSTOMERS_TOPIC = "chairside.customers.v1"
-TOPICS = (CALLS_TOPIC, APPOINTMENTS_TOPIC, CUSTOMERS_TOPIC)
+INQUIRIES_TOPIC = "chairside.inquiries.v1"
+TOPICS = (CALLS_TOPIC, APPOINTMENTS_TOPIC, CUSTOMERS_TOPIC, INQUIRIES_TOPIC)
 
 SCHEMA_VERSION = 1
 _DUPLICATE_SHARE = 0.005
@@ -49,11 +51,13 @@ _REQUIRED = {
     "appointment.completed": ("appointment_id", "service_revenue", "product_revenue", "tip"),
     "appointment.no_show": ("appointment_id",),
     "customer.upserted": ("customer_id", "first_name", "marketing_opt_in"),
+    "inquiry.received": ("inquiry_id", "customer_name", "message", "channel", "created_at"),
 }
 _UNKNOWN_TYPES = {
     CALLS_TOPIC: "call.transferred",
     APPOINTMENTS_TOPIC: "appointment.checked_in",
     CUSTOMERS_TOPIC: "customer.merged",
+    INQUIRIES_TOPIC: "inquiry.closed",
 }
 _DEFECTS = ("malformed_json", "missing_field", "unknown_event_type", "schema_version")
 
@@ -77,13 +81,15 @@ def render_topics(
     """Every topic's messages in produce order. One topic at a time, so that only one topic's
     unencoded events are held at once on big runs."""
     return {
-        topic: _produce(topic, [e for h in histories for e in _events(h, topic)], config)
+        topic: _produce(topic, [e for h in histories for e in _events(h, topic, config)], config)
         for topic in TOPICS
     }
 
 
-def _events(history: ShopHistory, topic: str) -> Iterator[_Event]:
-    if topic == CUSTOMERS_TOPIC:
+def _events(history: ShopHistory, topic: str, config: DemoConfig) -> Iterator[_Event]:
+    if topic == INQUIRIES_TOPIC:
+        yield from map(_inquiry_received, cassandra_inquiries(history, config))
+    elif topic == CUSTOMERS_TOPIC:
         yield from map(_customer_upserted, history.profiles)
     elif topic == APPOINTMENTS_TOPIC:
         for appointment in history.appointments:
@@ -190,6 +196,31 @@ def _call_completed(call: Call) -> _Event:
     ended = call.started_at + timedelta(seconds=call.duration_sec)
     return _Event(
         CALLS_TOPIC, call.call_id, ended, "call.completed", call.shop_id, data, call.person_id
+    )
+
+
+# The CRM keeps the channel as the desk typed it; the topic knows four (an Instagram message is
+# a message sent over the web).
+_INQUIRY_CHANNELS = {"instagram": "web"}
+
+
+def _inquiry_received(row: CassandraInquiryRow) -> _Event:
+    """Since the CRM went live the desk logs inquiries in the front-desk form, which writes the
+    topic and the CRM under one inquiry_id (fct_inquiries keeps one): the same words here."""
+    at = datetime.fromisoformat(row.created_at)
+    data = {
+        "inquiry_id": row.inquiry_id,
+        "customer_name": row.customer_name,
+        "phone": row.phone,
+        "email": row.email,
+        "age": row.age,
+        "gender": row.gender,
+        "message": row.message,
+        "channel": _INQUIRY_CHANNELS.get(row.channel, row.channel),
+        "created_at": local_iso(at),
+    }
+    return _Event(
+        INQUIRIES_TOPIC, row.inquiry_id, at, "inquiry.received", row.shop_id, data, row.person_id
     )
 
 

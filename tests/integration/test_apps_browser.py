@@ -43,6 +43,7 @@ CHARTS = {
     "services": 3,
     "forecasts": 12,
     "data_health": 1,
+    "inquiries": 1,
 }
 CHART = ".vega-embed canvas, .vega-embed svg.marks"
 NOTICES = ("No warehouse at", "does not have this table", "busy being rebuilt", "Traceback")

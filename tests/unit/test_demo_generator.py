@@ -34,12 +34,18 @@ from chairside.demo.shops import build_shops
 
 SMALL = DemoConfig(seed=11, shops=2, years=0.25, end_date=date(2026, 11, 15), dirty_rate=0.01)
 SLUG = re.compile(r"^[a-z0-9-]{2,40}$")
-CALLS, APPOINTMENTS, CUSTOMERS = (
+CALLS, APPOINTMENTS, CUSTOMERS, INQUIRIES = (
     "chairside.calls.v1",
     "chairside.appointments.v1",
     "chairside.customers.v1",
+    "chairside.inquiries.v1",
 )
-TOPIC_KEYS = {CALLS: "call_id", APPOINTMENTS: "appointment_id", CUSTOMERS: "customer_id"}
+TOPIC_KEYS = {
+    CALLS: "call_id",
+    APPOINTMENTS: "appointment_id",
+    CUSTOMERS: "customer_id",
+    INQUIRIES: "inquiry_id",
+}
 TOPIC_TYPES = {
     CALLS: {"call.completed"},
     APPOINTMENTS: {
@@ -50,6 +56,7 @@ TOPIC_TYPES = {
         "appointment.no_show",
     },
     CUSTOMERS: {"customer.upserted"},
+    INQUIRIES: {"inquiry.received"},
 }
 TIMESTAMP, MONEY, TEXT, COUNT, FLAG = "timestamp", "money", "text", "count", "flag"
 # event type -> (required fields, optional fields), each field with its kind.
@@ -91,6 +98,16 @@ DATA_FIELDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"customer_id": TEXT, "first_name": TEXT, "marketing_opt_in": FLAG},
         {"last_name": TEXT, "phone": TEXT, "email": TEXT, "birth_year": COUNT, "gender": TEXT},
     ),
+    "inquiry.received": (
+        {
+            "inquiry_id": TEXT,
+            "customer_name": TEXT,
+            "message": TEXT,
+            "channel": TEXT,
+            "created_at": TIMESTAMP,
+        },
+        {"phone": TEXT, "email": TEXT, "age": COUNT, "gender": TEXT},
+    ),
 }
 ENUMS = {
     "outcome": {"answered", "missed", "voicemail"},
@@ -98,6 +115,8 @@ ENUMS = {
     "channel": {"phone", "online", "walk_in"},
     "cancelled_by": {"customer", "shop"},
 }
+# An inquiry's channel is another list than a booking's.
+INQUIRY_ENUMS = {"channel": {"walk_in", "phone", "web", "form"}}
 
 
 # -- fixtures ---------------------------------------------------------------------------
@@ -146,7 +165,7 @@ def test_same_config_writes_byte_identical_files(written: Path, tmp_path: Path) 
     first, second = _file_bytes(written), _file_bytes(tmp_path)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
-    assert len(files.paths) == len(first) == 2 + 2 + 1 + SMALL.shops + 3 + 2
+    assert len(files.paths) == len(first) == 2 + 2 + 1 + SMALL.shops + len(TOPIC_KEYS) + 2
     assert all(
         any(shop in message for message in messages) for shop in ("water-st", "spring-garden")
     )
@@ -721,14 +740,15 @@ def _violations(topic: str, envelope: dict[str, Any]) -> list[str]:
     if not _is_timestamp(envelope["occurred_at"]):
         problems.append("occurred_at")
     required, optional = DATA_FIELDS[envelope["event_type"]]
+    enums = INQUIRY_ENUMS if envelope["event_type"] == "inquiry.received" else ENUMS
     data = envelope["data"]
     problems += [f"missing {name}" for name in required if data.get(name) is None]
     for name, kind in {**required, **optional}.items():
         value = data.get(name)
         if value is not None and not _is_kind(value, kind):
             problems.append(f"{name}={value!r} is not a {kind}")
-        if value is not None and name in ENUMS and value not in ENUMS[name]:
-            problems.append(f"{name}={value!r} not in {sorted(ENUMS[name])}")
+        if value is not None and name in enums and value not in enums[name]:
+            problems.append(f"{name}={value!r} not in {sorted(enums[name])}")
     return problems
 
 
