@@ -56,7 +56,8 @@ def test_every_message_of_the_stream_is_accounted_for(demo_build: DemoBuild) -> 
         demo_build,
         "select (select count(*) from raw_kafka.calls) "
         "+ (select count(*) from raw_kafka.appointments) "
-        "+ (select count(*) from raw_kafka.customers)",
+        "+ (select count(*) from raw_kafka.customers) "
+        "+ (select count(*) from raw_kafka.inquiries)",
     )
     dead = scalar(demo_build, "select count(*) from raw_kafka.dead_letters")
     assert dead > 0  # the generator plants invalid messages
@@ -177,7 +178,7 @@ def test_inquiries_app_exports_without_errors(demo_build: DemoBuild, tmp_path: P
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     html = out.read_text()
-    assert "Front-desk inquiries per shop per week" in html
+    assert "Inquiries per week by channel" in html
     assert "MarimoExceptionRaisedError" not in html
 
 
