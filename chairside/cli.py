@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from chairside.inbox_command import inbox_group
+from chairside.payroll_command import payroll_command
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ml.clv.score_command import score_command
@@ -56,6 +57,7 @@ def main() -> None:
 main.add_command(inbox_group)
 main.add_command(score_command)
 main.add_command(forecast_command)
+main.add_command(payroll_command)
 
 
 def _demo_options(command):

@@ -126,6 +126,24 @@ SHOPS = Kind(
         # A Chairside addition: the owner's address for the weekly snapshot. Optional, so every
         # file valid under the contract stays valid.
         Column("Owner Email", (("owner_email", "VARCHAR"),), _one(cells.email)),
+        # Scorecard targets (METRICS.md, "Scorecard"), optional: an empty cell keeps the default.
+        Column("Premium Price", (("premium_price", "DECIMAL(10,2)"),), _one(cells.money)),
+        *(
+            Column(header, ((field, "DECIMAL(5,2)"),), _one(cells.percent))
+            for header, field in (
+                ("Premium Share Target", "target_premium_share_pct"),
+                ("Price Realisation Target", "target_price_realisation_pct"),
+                ("Retention Target", "target_retention_pct"),
+                ("Rebooking Target", "target_rebooking_pct"),
+                ("Utilization Target", "target_utilization_pct"),
+                ("New Client Growth Target", "target_new_client_growth_pct"),
+            )
+        ),
+        Column(
+            "Revenue per Hour Target",
+            (("target_revenue_per_hour", "DECIMAL(10,2)"),),
+            _one(cells.money),
+        ),
     ),
 )
 

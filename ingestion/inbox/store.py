@@ -71,6 +71,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for kind in KINDS.values():
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns(kind))
         con.execute(f"create table if not exists {kind.table} ({body})")
+        # a column added to a kind since the table was made (e.g. the shops' scorecard targets)
+        # joins the end, where `columns` lists it, so old rows keep loading and read NULL
+        existing = {
+            name
+            for (name,) in con.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                kind.table.split("."),
+            ).fetchall()
+        }
+        for name, sql_type in columns(kind):
+            if name not in existing:
+                con.execute(f"alter table {kind.table} add column {name} {sql_type}")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict]) -> None:
