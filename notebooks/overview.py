@@ -134,5 +134,31 @@ def _(
     return
 
 
+@app.cell
+def _(catalog, filters, mo, ui, warehouse, week):
+    import datetime as _dt
+
+    from chairside.analytics import scorecard as _scorecard
+
+    # the last complete month known by the end of the reported week
+    _cards = ui.guard(
+        lambda: _scorecard.latest(warehouse, filters.shop_ids, week + _dt.timedelta(days=7))
+    )
+    _parts = [mo.md("## Scorecard")]
+    if _cards is None:
+        _parts.append(
+            mo.callout(mo.md("**Scorecard not built yet.** Run the pipeline."), kind="info")
+        )
+    elif _cards.empty:
+        _parts.append(mo.callout(mo.md("No complete month yet at the picked shops."), kind="info"))
+    else:
+        _names = catalog.shops.set_index("shop_id")["shop_name"]
+        for _shop_id, _card in _cards.groupby("shop_id", sort=True):
+            _parts.append(mo.md(f"### {_names[_shop_id]}: {_scorecard.headline(_card)}"))
+            _parts.append(ui.table(_scorecard.display_table(_card, catalog.currency([_shop_id]))))
+    mo.vstack(_parts)
+    return
+
+
 if __name__ == "__main__":
     app.run()
