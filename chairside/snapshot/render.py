@@ -18,6 +18,7 @@ from chairside.analytics.forecasts import METRICS
 from chairside.analytics.kpis import KPI_BY_NAME, Kpi, change, format_value
 from chairside.analytics.phones import text_or_none
 from chairside.snapshot.content import Snapshot
+from chairside.snapshot.scorecard_section import scorecard_html, scorecard_text
 from chairside.snapshot.svg import Interval, Point, forecast_svg
 
 # The week's numbers an owner reads first; the apps have every KPI.
@@ -56,6 +57,8 @@ def render_html(snapshot: Snapshot) -> str:
         _numbers_table(snapshot),
         f'<h2 style="{H2}">What to look at</h2>',
         _insights_html(snapshot),
+        f'<h2 style="{H2}">Scorecard</h2>',
+        scorecard_html(snapshot.scorecard, snapshot.currency),
         f'<h2 style="{H2}">The next weeks</h2>',
         _forecast_html(snapshot),
         f'<h2 style="{H2}">Clients to call this week</h2>',
@@ -275,6 +278,7 @@ def render_text(snapshot: Snapshot) -> str:
     lines += [
         f"- {i.headline}. {i.evidence} What to do: {i.recommendation}" for i in snapshot.insights
     ] or ["- Nothing unusual this week."]
+    lines += ["", "Scorecard:", *scorecard_text(snapshot.scorecard, snapshot.currency)]
     lines += ["", "Clients to call this week:"]
     if snapshot.at_risk is None:
         lines.append("- Client scores not computed yet.")
