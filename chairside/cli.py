@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from chairside.campaign_command import campaign_group
 from chairside.inbox_command import inbox_group
 from chairside.payroll_command import payroll_command
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
@@ -58,6 +59,7 @@ main.add_command(inbox_group)
 main.add_command(score_command)
 main.add_command(forecast_command)
 main.add_command(payroll_command)
+main.add_command(campaign_group)
 
 
 def _demo_options(command):
