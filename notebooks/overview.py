@@ -160,5 +160,26 @@ def _(catalog, filters, mo, ui, warehouse, week):
     return
 
 
+@app.cell
+def _(catalog, filters, mo, ui, warehouse):
+    from chairside.analytics import levers as _levers
+
+    _pairs = ui.guard(lambda: _levers.upsell_pairs(warehouse, filters.shop_ids))
+    _parts = [mo.md("## Revenue levers: services to offer together")]
+    if _pairs is None:
+        _parts.append(mo.callout(mo.md("**Levers not built yet.** Run the pipeline."), kind="info"))
+    else:
+        _names = catalog.shops.set_index("shop_id")["shop_name"]
+        for _shop_id in filters.shop_ids:
+            _sentence, _table = _levers.upsell_verdict(
+                _pairs[_pairs["shop_id"] == _shop_id], catalog.currency([_shop_id])
+            )
+            _parts.append(mo.md(f"### {_names[_shop_id]}\n{_sentence}"))
+            if not _table.empty:
+                _parts.append(ui.table(_table))
+    mo.vstack(_parts)
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -18,7 +18,7 @@ from chairside.analytics.forecasts import METRICS
 from chairside.analytics.kpis import KPI_BY_NAME, Kpi, change, format_value
 from chairside.analytics.phones import text_or_none
 from chairside.snapshot.content import Snapshot
-from chairside.snapshot.scorecard_section import scorecard_html, scorecard_text
+from chairside.snapshot.scorecard_section import levers_html, scorecard_html, scorecard_text
 from chairside.snapshot.svg import Interval, Point, forecast_svg
 
 # The week's numbers an owner reads first; the apps have every KPI.
@@ -59,6 +59,8 @@ def render_html(snapshot: Snapshot) -> str:
         _insights_html(snapshot),
         f'<h2 style="{H2}">Scorecard</h2>',
         scorecard_html(snapshot.scorecard, snapshot.currency),
+        f'<h2 style="{H2}">Services to offer together</h2>',
+        levers_html(snapshot.upsell_pairs, snapshot.currency),
         f'<h2 style="{H2}">The next weeks</h2>',
         _forecast_html(snapshot),
         f'<h2 style="{H2}">Clients to call this week</h2>',

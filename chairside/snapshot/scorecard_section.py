@@ -8,6 +8,7 @@ from html import escape
 
 import pandas as pd
 
+from chairside.analytics.levers import upsell_verdict
 from chairside.analytics.scorecard import display_table, headline
 
 TH = "text-align:left;padding:6px 8px;border-bottom:2px solid #cccccc;"
@@ -41,3 +42,22 @@ def scorecard_text(card: pd.DataFrame | None, currency: str) -> list[str]:
         f"{row['The change that would move it most']}"
         for row in table.to_dict("records")
     ]
+
+
+def levers_html(pairs: pd.DataFrame | None, currency: str) -> str:
+    """The upsell lever: its levers with evidence, range and assumption, or why there is none."""
+    if pairs is None:
+        return "<p><strong>Revenue levers not built yet.</strong></p>"
+    sentence, table = upsell_verdict(pairs, currency)
+    if table.empty:
+        return f"<p>{escape(sentence)}</p>"
+    head = "".join(f'<th style="{TH}">{escape(column)}</th>' for column in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f'<td style="{TD}">{escape(str(cell))}</td>' for cell in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f"<p>{escape(sentence)}</p>"
+        '<table role="presentation" style="border-collapse:collapse;width:100%;font-size:14px;">'
+        f"<tr>{head}</tr>{rows}</table>"
+    )

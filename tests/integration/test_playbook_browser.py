@@ -1,6 +1,6 @@
-"""The scorecard as an owner sees it in Chromium: in the Overview app and in the owner snapshot,
-on the demo warehouse. The numbers on screen are the mart's; screenshots land in the test's tmp
-directory and their paths are printed."""
+"""The scorecard and the revenue levers as an owner sees them in Chromium: in the Overview app
+and in the owner snapshot, on the demo warehouse. The words on screen are the marts'; screenshots
+land in the test's tmp directory and their paths are printed."""
 
 import datetime as dt
 from pathlib import Path
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from chairside.analytics import scorecard
+from chairside.analytics import levers, scorecard
 from chairside.analytics.catalog import load_catalog
 from chairside.clock import Clock
 from chairside.snapshot.content import build_snapshot
@@ -32,6 +32,11 @@ def test_the_overview_shows_each_shops_scorecard(browser: BrowserContext, server
         expect(page.get_by_text(scorecard.headline(card), exact=False)).to_be_visible()
         for change in card["next_change"]:
             expect(page.get_by_text(change, exact=True).first).to_be_visible()
+    expect(page.get_by_text("Revenue levers: services to offer together")).to_be_visible()
+    pairs = levers.upsell_pairs(server.warehouse, shop_ids)
+    for shop_id in shop_ids:
+        sentence, _ = levers.upsell_verdict(pairs[pairs["shop_id"] == shop_id], "CAD")
+        expect(page.get_by_text(sentence).first).to_be_visible()
     shot = server.shots / "overview-scorecard.png"
     page.screenshot(path=shot, full_page=True)
     print(f"screenshot: {shot}")
@@ -53,6 +58,9 @@ def test_the_owner_snapshot_shows_the_scorecard(
     expect(page.get_by_text(scorecard.headline(snapshot.scorecard))).to_be_visible()
     for change in snapshot.scorecard["next_change"]:
         expect(page.get_by_text(change, exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Services to offer together")).to_be_visible()
+    sentence, _ = levers.upsell_verdict(snapshot.upsell_pairs, snapshot.currency)
+    expect(page.get_by_text(sentence)).to_be_visible()
     shot = tmp_path / "snapshot-scorecard-water-st.png"
     page.screenshot(path=shot, full_page=True)
     print(f"screenshot: {shot}")
