@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from chairside.campaign_command import campaign_group
 from chairside.inbox_command import inbox_group
+from chairside.payroll_command import payroll_command
 from chairside.release.commands import export_command, publish_command
 from chairside.settings import CassandraSettings, KafkaSettings, Settings, load_settings
 from chairside.webhooks_command import webhooks_group
@@ -61,6 +63,8 @@ main.add_command(forecast_command)
 main.add_command(publish_command)
 main.add_command(export_command)
 main.add_command(webhooks_group)
+main.add_command(payroll_command)
+main.add_command(campaign_group)
 
 
 def _demo_options(command):

@@ -170,5 +170,52 @@ def _(
     return
 
 
+@app.cell
+def _(catalog, filters, mo, ui, warehouse, week):
+    import datetime as _dt
+
+    from chairside.analytics import scorecard as _scorecard
+
+    # the last complete month known by the end of the reported week
+    _cards = ui.guard(
+        lambda: _scorecard.latest(warehouse, filters.shop_ids, week + _dt.timedelta(days=7))
+    )
+    _parts = [mo.md("## Scorecard")]
+    if _cards is None:
+        _parts.append(
+            mo.callout(mo.md("**Scorecard not built yet.** Run the pipeline."), kind="info")
+        )
+    elif _cards.empty:
+        _parts.append(mo.callout(mo.md("No complete month yet at the picked shops."), kind="info"))
+    else:
+        _names = catalog.shops.set_index("shop_id")["shop_name"]
+        for _shop_id, _card in _cards.groupby("shop_id", sort=True):
+            _parts.append(mo.md(f"### {_names[_shop_id]}: {_scorecard.headline(_card)}"))
+            _parts.append(ui.table(_scorecard.display_table(_card, catalog.currency([_shop_id]))))
+    mo.vstack(_parts)
+    return
+
+
+@app.cell
+def _(catalog, filters, mo, ui, warehouse):
+    from chairside.analytics import levers as _levers
+
+    _pairs = ui.guard(lambda: _levers.upsell_pairs(warehouse, filters.shop_ids))
+    _parts = [mo.md("## Revenue levers: services to offer together")]
+    if _pairs is None:
+        _parts.append(mo.callout(mo.md("**Levers not built yet.** Run the pipeline."), kind="info"))
+    else:
+        _names = catalog.shops.set_index("shop_id")["shop_name"]
+        for _shop_id in filters.shop_ids:
+            _sentence, _table = _levers.upsell_verdict(
+                _pairs[_pairs["shop_id"] == _shop_id], catalog.currency([_shop_id])
+            )
+            _parts.append(mo.md(f"### {_names[_shop_id]}\n{_sentence}"))
+            if not _table.empty:
+                _parts.append(ui.table(_table))
+    mo.vstack(_parts)
+    return
+
+
 if __name__ == "__main__":
     app.run()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chairside.analytics import clients, forecasts
+from chairside.analytics import clients, forecasts, levers, scorecard
 from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, Catalog, NoData
 from chairside.analytics.filters import Filters
 from chairside.analytics.history import load_histories
@@ -45,6 +45,9 @@ class Snapshot:
     champions: pd.DataFrame | None  # metric, model, mase, coverage_80
     at_risk: pd.DataFrame | None  # the clients to call, most valuable first
     insights: list[Insight]
+    # the last complete month's scorecard; None when the warehouse predates it
+    scorecard: pd.DataFrame | None = None
+    upsell_pairs: pd.DataFrame | None = None  # the shop's service pairs (levers)
 
 
 def build_snapshot(path: Path, catalog: Catalog, shop_id: str, clock: Clock) -> Snapshot:
@@ -87,4 +90,6 @@ def build_snapshot(path: Path, catalog: Catalog, shop_id: str, clock: Clock) -> 
         champions=champions,
         at_risk=at_risk,
         insights=find_insights(load_histories(path, catalog, one_shop))[:TOP_INSIGHTS],
+        scorecard=scorecard.latest(path, (shop_id,), as_of),
+        upsell_pairs=levers.upsell_pairs(path, (shop_id,)),
     )

@@ -23,6 +23,7 @@ from chairside.analytics.kpis import KPI_BY_NAME, Kpi, change, format_value
 from chairside.analytics.phones import text_or_none
 from chairside.snapshot.content import Snapshot
 from chairside.snapshot.images import Image
+from chairside.snapshot.scorecard_section import levers_html, scorecard_html, scorecard_text
 
 # The week's numbers an owner reads first; the apps have every KPI.
 HEADLINE_KPIS = (
@@ -84,6 +85,10 @@ def render_html(
         _against_forecast_html(snapshot),
         f'<h2 style="{H2}">What to look at</h2>',
         _insights_html(snapshot),
+        f'<h2 style="{H2}">Scorecard</h2>',
+        scorecard_html(snapshot.scorecard, snapshot.currency),
+        f'<h2 style="{H2}">Services to offer together</h2>',
+        levers_html(snapshot.upsell_pairs, snapshot.currency),
         f'<h2 style="{H2}">The next weeks</h2>',
         _forecast_html(snapshot, images, src),
         more("forecasts", "The forecasts and their track record in the Forecasts app"),
@@ -357,6 +362,7 @@ def render_text(snapshot: Snapshot) -> str:
     lines += [
         f"- {i.headline}. {i.evidence} What to do: {i.recommendation}" for i in snapshot.insights
     ] or ["- Nothing unusual this week."]
+    lines += ["", "Scorecard:", *scorecard_text(snapshot.scorecard, snapshot.currency)]
     if snapshot.ahead is not None and not snapshot.ahead.empty:
         lines += ["", "The next weeks:"]
         for metric in METRICS:

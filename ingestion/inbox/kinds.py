@@ -128,6 +128,24 @@ SHOPS = Kind(
         Column("Owner Email", (("owner_email", "VARCHAR"),), _one(cells.email)),
         # The number callers dial (CONTRACTS.md): a phone system's webhook names the shop by it.
         Column("Phone", PHONE, _phone),
+        # Scorecard targets (METRICS.md, "Scorecard"), optional: an empty cell keeps the default.
+        Column("Premium Price", (("premium_price", "DECIMAL(10,2)"),), _one(cells.money)),
+        *(
+            Column(header, ((field, "DECIMAL(5,2)"),), _one(cells.percent))
+            for header, field in (
+                ("Premium Share Target", "target_premium_share_pct"),
+                ("Price Realisation Target", "target_price_realisation_pct"),
+                ("Retention Target", "target_retention_pct"),
+                ("Rebooking Target", "target_rebooking_pct"),
+                ("Utilization Target", "target_utilization_pct"),
+                ("New Client Growth Target", "target_new_client_growth_pct"),
+            )
+        ),
+        Column(
+            "Revenue per Hour Target",
+            (("target_revenue_per_hour", "DECIMAL(10,2)"),),
+            _one(cells.money),
+        ),
     ),
 )
 

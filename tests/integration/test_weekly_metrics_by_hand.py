@@ -32,6 +32,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from chairside.analytics.payroll import payroll_csv, payroll_frame
 from chairside.settings import KafkaSettings, Settings
 from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Publisher, read_jsonl
@@ -48,10 +49,11 @@ SHOPS_CSV = """Shop,Name,Time Zone,Currency,Opens,Closes,Open Days,Owner Email
 harbour,Harbour Barbers,America/St_Johns,CAD,09:00,17:00,Tue-Sat,owner@harbour.example
 ridge,Ridge Cuts,America/Toronto,CAD,10:00,18:00,Mon-Fri,owner@ridge.example
 """
-STAFF_CSV = """Shop,Staff ID,Name,Role,Start Date,End Date
-harbour,h-1,Hana,Barber,2026-01-01,
-harbour,h-2,Hugo,Barber,2026-01-01,2026-01-16
-ridge,r-1,Rita,Barber,2026-01-01,
+# Rita's commission % is missing: her pay is flagged, never computed at 0.
+STAFF_CSV = """Shop,Staff ID,Name,Role,Commission %,Start Date,End Date
+harbour,h-1,Hana,Barber,40,2026-01-01,
+harbour,h-2,Hugo,Barber,45%,2026-01-01,2026-01-16
+ridge,r-1,Rita,Barber,,2026-01-01,
 """
 PRICES_CSV = """Shop,Service Code,Service,Price,Duration (min),Effective From
 harbour,CUT,Haircut,30.00,30,2026-01-01
@@ -399,3 +401,67 @@ def test_retention_is_null_until_90_days_have_passed(warehouse: Settings) -> Non
     assert run_pipeline(dg.DagsterInstance.get(), as_of=dt.date(2026, 4, 1)).success
     # 12-18 Jan + 90 days = 18 April, after 1 April
     assert weekly(warehouse, "harbour", "2026-01-12")["new_client_retention_90d"] is None
+
+
+def payout(settings: Settings, shop: str, staff: str, period: str) -> dict:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        cursor = con.execute(
+            "select * from marts.fct_staff_payouts "
+            "where shop_id = ? and staff_id = ? and period_start = ?",
+            [shop, staff, dt.date.fromisoformat(period)],
+        )
+        names = [d[0] for d in cursor.description]
+        (row,) = cursor.fetchall()
+    return dict(zip(names, row, strict=True))
+
+
+def test_hanas_pay_for_the_fortnight_of_12_january(warehouse: Settings) -> None:
+    assert_metrics(
+        payout(warehouse, "harbour", "h-1", "2026-01-12"),
+        {
+            "period_end": dt.date(2026, 1, 26),
+            "visits": 3,  # a-1 Tue 13, a-2 Sat 17 (moved to her from Hugo), a-7 Tue 20
+            "revenue_service": Decimal("80.00"),  # 30 + 20 + 30; a-1's product sale is not hers
+            "commission_pct": Decimal("40.00"),
+            "commission": Decimal("32.00"),  # 80 x 40%
+            "tips": Decimal("8.00"),  # 5 (a-1, delivered twice, counted once) + 3 (a-7)
+            "payout": Decimal("40.00"),
+            "is_commission_missing": False,
+        },
+    )
+    # Hugo's only appointment was a no-show (a-3): no visit, no pay row.
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.fct_staff_payouts where staff_id = 'h-2'"
+        ).fetchone() == (0,)
+
+
+def test_the_fortnight_reconciles_with_its_two_weeks_to_the_cent(warehouse: Settings) -> None:
+    weeks = [weekly(warehouse, "harbour", w) for w in ("2026-01-12", "2026-01-19")]
+    pay = payout(warehouse, "harbour", "h-1", "2026-01-12")
+    assert pay["revenue_service"] == sum(w["revenue_service"] for w in weeks) == Decimal("80.00")
+    assert pay["tips"] == sum(w["tips"] for w in weeks) == Decimal("8.00")
+
+
+def test_a_missing_commission_is_flagged_not_paid_at_zero(warehouse: Settings) -> None:
+    assert_metrics(
+        payout(warehouse, "ridge", "r-1", "2026-01-12"),
+        {
+            "revenue_service": Decimal("40.00"),  # a-9
+            "commission_pct": None,
+            "commission": None,
+            "payout": None,
+            "visits_without_commission": 1,
+            "is_commission_missing": True,
+        },
+    )
+
+
+def test_the_payroll_csv_of_the_fortnight(warehouse: Settings) -> None:
+    frame = payroll_frame(warehouse.duckdb_path, dt.date(2026, 1, 12))
+    lines = payroll_csv(frame).decode().splitlines()
+    assert lines[1:] == [
+        "harbour,h-1,Hana,2026-01-12,2026-01-25,3,80.00,40.00,32.00,8.00,40.00,ok",
+        "ridge,r-1,Rita,2026-01-12,2026-01-25,1,40.00,,,0.00,,NOT PAYABLE: no commission % on "
+        "the roster for 1 visit(s); fix the staff sheet and rebuild",
+    ]

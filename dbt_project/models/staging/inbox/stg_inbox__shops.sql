@@ -18,6 +18,14 @@ renamed as (
         source.open_days,
         source.owner_email,
         source.phone_e164 as phone,
+        source.premium_price,
+        source.target_premium_share_pct,
+        source.target_price_realisation_pct,
+        source.target_retention_pct,
+        source.target_rebooking_pct,
+        source.target_utilization_pct,
+        source.target_revenue_per_hour,
+        source.target_new_client_growth_pct,
         files.loaded_at,
         row_number() over (
             partition by source.shop_id

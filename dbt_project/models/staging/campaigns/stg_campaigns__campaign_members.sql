@@ -1,0 +1,10 @@
+with source as (
+    select * from {{ source('campaigns', 'campaign_members') }}
+),
+
+final as (
+    select campaign_id, customer_key, arm
+    from source
+)
+
+select * from final

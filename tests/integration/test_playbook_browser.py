@@ -1,0 +1,67 @@
+"""The scorecard and the revenue levers as an owner sees them in Chromium: in the Overview app
+and in the owner snapshot, on the demo warehouse. The words on screen are the marts'; screenshots
+land in the test's tmp directory and their paths are printed."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from chairside.analytics import levers, scorecard
+from chairside.analytics.catalog import load_catalog
+from chairside.clock import Clock
+from chairside.snapshot.content import build_snapshot
+from chairside.snapshot.render import render_html
+from tests.integration.conftest import DEMO_AS_OF
+from tests.integration.test_apps_browser import Server, browser, open_app, server
+
+pytestmark = pytest.mark.integration
+
+__all__ = ["browser", "server"]  # the module's fixtures, shared
+
+
+def test_the_overview_shows_each_shops_scorecard(browser: BrowserContext, server: Server):
+    as_of = dt.date.fromisoformat(DEMO_AS_OF)
+    shop_ids = list(load_catalog(server.warehouse).shops["shop_id"])
+    cards = scorecard.latest(server.warehouse, shop_ids, as_of)
+    assert cards is not None and not cards.empty
+    page = open_app(browser, server, "overview")
+    expect(page.get_by_text("Scorecard", exact=True)).to_be_visible(timeout=90_000)
+    for _, card in cards.groupby("shop_id"):
+        expect(page.get_by_text(scorecard.headline(card), exact=False)).to_be_visible()
+        for change in card["next_change"]:
+            expect(page.get_by_text(change, exact=True).first).to_be_visible()
+    expect(page.get_by_text("Revenue levers: services to offer together")).to_be_visible()
+    pairs = levers.upsell_pairs(server.warehouse, shop_ids)
+    for shop_id in shop_ids:
+        sentence, _ = levers.upsell_verdict(pairs[pairs["shop_id"] == shop_id], "CAD")
+        expect(page.get_by_text(sentence).first).to_be_visible()
+    shot = server.shots / "overview-scorecard.png"
+    page.screenshot(path=shot, full_page=True)
+    print(f"screenshot: {shot}")
+    assert server.errors == []
+    page.close()
+
+
+def test_the_owner_snapshot_shows_the_scorecard(
+    browser: BrowserContext, server: Server, tmp_path: Path
+):
+    as_of = dt.date.fromisoformat(DEMO_AS_OF)
+    snapshot = build_snapshot(
+        server.warehouse, load_catalog(server.warehouse), "water-st", Clock(as_of)
+    )
+    assert snapshot.scorecard is not None and len(snapshot.scorecard) == 7
+    page = browser.new_page()
+    page.set_content(render_html(snapshot))
+    expect(page.get_by_role("heading", name="Scorecard")).to_be_visible()
+    expect(page.get_by_text(scorecard.headline(snapshot.scorecard))).to_be_visible()
+    for change in snapshot.scorecard["next_change"]:
+        expect(page.get_by_text(change, exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Services to offer together")).to_be_visible()
+    sentence, _ = levers.upsell_verdict(snapshot.upsell_pairs, snapshot.currency)
+    expect(page.get_by_text(sentence)).to_be_visible()
+    shot = tmp_path / "snapshot-scorecard-water-st.png"
+    page.screenshot(path=shot, full_page=True)
+    print(f"screenshot: {shot}")
+    page.close()
