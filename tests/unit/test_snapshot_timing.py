@@ -4,7 +4,7 @@ UTC schedule: St. John's half-hour offset and the change of clocks included."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from orchestration.defs.reports.timing import TICK, due_shops, send_moment
+from orchestration.defs.reports.timing import TICK, TICK_CRON, due_shops, send_moment
 
 ZONES = {
     "water-st": "America/St_Johns",
@@ -47,3 +47,12 @@ def test_the_send_moment_belongs_to_the_local_week() -> None:
     now = dt.datetime(2026, 11, 16, 7, 30, tzinfo=dt.UTC)
     moment = send_moment(now, "America/Vancouver")
     assert moment.isoformat() == "2026-11-09T06:00:00-08:00"
+
+
+def test_the_schedule_ticks_on_every_utc_day_a_monday_six_oclock_can_fall_on() -> None:
+    """UTC-12 to UTC+14: Monday 06:00 local is between Sunday 16:00 and Monday 18:00 in UTC."""
+    cron_days = {int(day) for day in TICK_CRON.split()[-1].split(",")}
+    for zone in ("Etc/GMT+12", "America/St_Johns", "UTC", "Asia/Kathmandu", "Pacific/Kiritimati"):
+        moment = send_moment(dt.datetime(2026, 11, 16, 12, tzinfo=dt.UTC), zone)
+        utc_day = (moment.astimezone(dt.UTC).weekday() + 1) % 7  # cron's Sunday is 0
+        assert utc_day in cron_days, zone

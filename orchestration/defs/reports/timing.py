@@ -3,7 +3,9 @@
 One Dagster schedule cannot fire at 06:00 in every time zone, and St. John's is half an hour off
 the others, so the schedule ticks every quarter hour (UTC) and asks which shops' send moment fell
 in the quarter hour that just ended. Every real time-zone offset is a whole number of quarter
-hours, so each shop's moment lands on exactly one tick.
+hours, so each shop's moment lands on exactly one tick. Offsets run from UTC-12 to UTC+14, so a
+Monday moment anywhere falls on the Sunday, Monday or Tuesday of UTC: the schedule ticks on those
+days only, and Dagster's UI reads it as what it does.
 """
 
 import datetime as dt
@@ -13,7 +15,9 @@ from zoneinfo import ZoneInfo
 SEND_WEEKDAY = 0  # Monday, as `date.weekday()` counts
 SEND_TIME = dt.time(6, 0)
 TICK = dt.timedelta(minutes=15)
-TICK_CRON = "*/15 * * * *"
+# cron counts Sunday as 0, `date.weekday()` Monday as 0: the UTC days around the send weekday.
+_CRON_DAYS = sorted((SEND_WEEKDAY + 1 + shift) % 7 for shift in (-1, 0, 1))
+TICK_CRON = "*/15 * * * " + ",".join(map(str, _CRON_DAYS))
 
 
 def send_moment(
