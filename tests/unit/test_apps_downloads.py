@@ -56,14 +56,15 @@ def test_a_table_offers_its_rows_with_formula_prefixes_neutralised() -> None:
 
     assert (name, kind) == ("clients-at-risk.csv", "text/csv")
     rows = list(csv.DictReader(io.StringIO(content.decode(), newline="")))
-    assert [row["client"] for row in rows] == [
+    assert list(rows[0]) == ["Client", "Phone", "Revenue"]  # the headings the table shows
+    assert [row["Client"] for row in rows] == [
         '\'=HYPERLINK("http://x","click")',
         "'+cmd|' /C calc'!A0",
         "'@SUM(A1)",
         "Ann",
     ]
-    assert [row["phone"] for row in rows] == ["'+17095550101", "'-1", "709 555 0101", ""]
-    assert [float(row["revenue"]) for row in rows] == [-12.5, 40.0, 0.0, 1234.5]
+    assert [row["Phone"] for row in rows] == ["'+17095550101", "'-1", "709 555 0101", ""]
+    assert [float(row["Revenue"]) for row in rows] == [-12.5, 40.0, 0.0, 1234.5]
 
 
 def test_marimos_raw_download_button_is_off() -> None:
