@@ -41,9 +41,14 @@ def test_the_overview_shows_each_shops_scorecard(browser: BrowserContext, server
     for shop_id in shop_ids:
         sentence, _ = levers.upsell_verdict(pairs[pairs["shop_id"] == shop_id], "CAD")
         expect(page.get_by_text(sentence).first).to_be_visible()
-    shot = server.shots / "overview-scorecard.png"
-    page.screenshot(path=shot, full_page=True)
-    print(f"screenshot: {shot}")
+    # the app scrolls inside its own container: one shot per section, scrolled into view
+    for name, heading in (
+        ("overview-scorecard.png", "Scorecard"),
+        ("overview-levers.png", "Revenue levers: services to offer together"),
+    ):
+        page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=server.shots / name)
+        print(f"screenshot: {server.shots / name}")
     assert server.errors == []
     page.close()
 
