@@ -27,19 +27,28 @@ def test_the_overview_shows_each_shops_scorecard(browser: BrowserContext, server
     cards = scorecard.latest(server.warehouse, shop_ids, as_of)
     assert cards is not None and not cards.empty
     page = open_app(browser, server, "overview")
-    expect(page.get_by_text("Scorecard", exact=True)).to_be_visible(timeout=90_000)
+    # headings also appear in marimo's outline: the page's own are the headings
+    expect(page.get_by_role("heading", name="Scorecard", exact=True)).to_be_visible(timeout=90_000)
     for _, card in cards.groupby("shop_id"):
-        expect(page.get_by_text(scorecard.headline(card), exact=False)).to_be_visible()
+        name = scorecard.headline(card)
+        expect(page.get_by_role("heading", name=name, exact=False).first).to_be_visible()
         for change in card["next_change"]:
             expect(page.get_by_text(change, exact=True).first).to_be_visible()
-    expect(page.get_by_text("Revenue levers: services to offer together")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Revenue levers: services to offer together")
+    ).to_be_visible()
     pairs = levers.upsell_pairs(server.warehouse, shop_ids)
     for shop_id in shop_ids:
         sentence, _ = levers.upsell_verdict(pairs[pairs["shop_id"] == shop_id], "CAD")
         expect(page.get_by_text(sentence).first).to_be_visible()
-    shot = server.shots / "overview-scorecard.png"
-    page.screenshot(path=shot, full_page=True)
-    print(f"screenshot: {shot}")
+    # the app scrolls inside its own container: one shot per section, scrolled into view
+    for name, heading in (
+        ("overview-scorecard.png", "Scorecard"),
+        ("overview-levers.png", "Revenue levers: services to offer together"),
+    ):
+        page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=server.shots / name)
+        print(f"screenshot: {server.shots / name}")
     assert server.errors == []
     page.close()
 
