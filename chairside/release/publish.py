@@ -100,11 +100,15 @@ def _write(
             con.execute(f"create schema {audience}.{SCHEMA}")
             counts = {}
             for mart, columns in marts.items():
-                select = "*"
+                select, kept = "*", columns
                 if audience == "analyst":
                     select, dropped[mart], replaced[mart] = pseudonymise.analyst_select(columns)
+                    kept = [column for column in columns if column[0] not in dropped[mart]]
                 target = f"{audience}.{SCHEMA}.{mart}"
-                con.execute(f"create table {target} as select {select} from build.{SCHEMA}.{mart}")
+                con.execute(
+                    f"create table {target} as select {_portable(kept)} "
+                    f"from (select {select} from build.{SCHEMA}.{mart})"
+                )
                 con.execute(
                     f"copy {target} to '{folder / PARQUET / mart}.parquet' (format parquet)"
                 )
@@ -145,6 +149,20 @@ def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     if not marts:
         raise RuntimeError(f"{SCHEMA} in the build has no tables: nothing to publish")
     return marts
+
+
+# Parquet has no 128-bit integer: DuckDB would write a HUGEINT (what sum() of integers gives) as
+# DOUBLE, and an export would change the column's type. Sums of minutes and counts fit 64 bits;
+# one that does not fails the cast, and the publish, rather than lose digits.
+_NARROWED = {"HUGEINT": "BIGINT", "UHUGEINT": "UBIGINT"}
+
+
+def _portable(columns: list[tuple[str, str]]) -> str:
+    """The select list that gives every column a type Parquet carries as it is."""
+    return ", ".join(
+        f'cast("{name}" as {_NARROWED[type_]}) as "{name}"' if type_ in _NARROWED else f'"{name}"'
+        for name, type_ in columns
+    )
 
 
 def _has_views(con: duckdb.DuckDBPyConnection) -> bool:

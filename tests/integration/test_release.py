@@ -226,8 +226,10 @@ def test_exports_read_back_with_the_marts_rows_and_types(
         for mart, columns in marts.items():
             path = tmp_path / "parquet" / f"{mart}.parquet"
             read = con.execute(f"describe select * from read_parquet('{path}')").df()
+            # a release narrows HUGEINT sums to BIGINT, which Parquet carries (publish._portable)
+            expected = columns.replace({"column_type": {"HUGEINT": "BIGINT"}})
             pd.testing.assert_frame_equal(
-                read[["column_name", "column_type"]], columns, check_names=False
+                read[["column_name", "column_type"]], expected, check_names=False
             )
             assert (
                 con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
