@@ -30,7 +30,8 @@ PSEUDONYMISED = {
     "customer_name": "name",
     "caller_name": "name",
 }
-DROPPED = frozenset({"first_name", "last_name", "phone_raw", "from_number_raw", "message"})
+# `phone` is the number a shop's callers dial (dim_shop): no analyst question needs it.
+DROPPED = frozenset({"first_name", "last_name", "phone_raw", "from_number_raw", "message", "phone"})
 
 LOOKUP = "chairside_pseudonyms"  # a temporary table: never written to any release
 _LENGTH = 16  # letters, ~75 bits: no collision among any shop chain's contacts

@@ -71,18 +71,18 @@ def test_every_event_lands_once_and_every_invalid_one_says_why(
     publish_dataset(broker, dataset)
     kafka = settings_for(broker)
     reports = ingest(con, kafka, client=client, limits=Limits(chunk_records=500))
+    assert {report.topic for report in reports} == set(dataset.kafka)
     for report in reports:
-        if report.topic not in dataset.kafka:  # the demo writes no inquiries
-            assert report.consumed == 0
-            continue
         want = expected(dataset)[report.topic]
         assert report.consumed == want.messages
         assert report.consumed == report.loaded + report.dead_lettered + report.duplicates
         assert sorted(event_ids(con, report.topic)) == sorted(want.event_ids)
-        assert report.duplicates == want.redeliveries > 0
+        assert report.duplicates == want.redeliveries
         reasons = dead_letter_reasons(con, report.topic)
         assert Counter(map(defect_of, reasons)) == want.defects
         assert set(want.defects) == set(DEFECT_OF_REASON.values())
+    # the small inquiries topic may draw no redelivery; the stream as a whole has some
+    assert sum(report.duplicates for report in reports) > 0
     # Both views of the position agree there is nothing left: the warehouse's offsets and
     # the consumer group's, which is what Kafka's tools show.
     assert [lag.total for lag in warehouse_lag(con, kafka, DEFAULT_GROUP, client)] == [0, 0, 0, 0]
