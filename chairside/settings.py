@@ -2,7 +2,7 @@
 
 Settings are read from the environment when `load_settings()` is called, never at import time,
 so tests and Dagster runs can point the same code at other paths without reloading modules.
-The names are fixed by CONTRACTS.md; `.env.example` documents each one.
+The names are fixed by docs/contracts.md; `.env.example` documents each one.
 """
 
 from __future__ import annotations

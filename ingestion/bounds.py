@@ -1,4 +1,4 @@
-"""The contract's plausibility bounds (CONTRACTS.md), in one place for every source that
+"""The contract's plausibility bounds (docs/contracts.md), in one place for every source that
 carries the fields they bound: Kafka's events (`ingestion.kafka`) and the CRM's rows
 (`ingestion.cassandra`).
 

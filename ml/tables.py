@@ -1,6 +1,6 @@
 """The two marts the models write, `marts.fct_forecasts` and `marts.fct_customer_scores`.
 
-Both are append-only, one batch of rows per run (CONTRACTS.md fixes their grain). A batch is
+Both are append-only, one batch of rows per run (docs/contracts.md fixes their grain). A batch is
 written in one transaction after deleting any earlier rows of the same run id, so a retried run
 replaces its own rows instead of doubling them.
 """

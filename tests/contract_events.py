@@ -1,4 +1,4 @@
-"""Contract events (CONTRACTS.md envelopes) written out by hand, for tests that say exactly
+"""Contract events (docs/contracts.md envelopes) written out by hand, for tests that say exactly
 what happened. Event ids derive from the content, so writing the same event twice is a
 re-delivery, as it would be from a producer retrying."""
 

@@ -39,7 +39,7 @@ group by all
 order by week_start
 """
 
-# Conversion per METRICS.md: answered calls that produced an appointment / answered calls.
+# Conversion per docs/metrics.md: answered calls that produced an appointment / answered calls.
 INTENTS_SQL = f"""
 select
     coalesce(intent, 'unknown') as intent,

@@ -2,7 +2,7 @@
 
 Served clients, cohorts and demographics follow the range; segments and the at-risk list are the
 latest scoring run's (`fct_customer_scores` is appended per run), for clients whose home shop is
-picked. Segment names are METRICS.md's; they are repeated here rather than imported from
+picked. Segment names are docs/metrics.md's; they are repeated here rather than imported from
 `ml.clv`, whose model imports would cost an app seconds to start.
 """
 
@@ -197,7 +197,7 @@ def _weeks(days: float) -> str:
 
 
 def why(usual_days: float, since_days: float, visits: float, value: float, currency: str) -> str:
-    """A client's place on the call list in an owner's words (METRICS.md: "usually every 4
+    """A client's place on the call list in an owner's words (docs/metrics.md: "usually every 4
     weeks; last came 9 weeks ago; about CAD 620 a year"), no model terms."""
     if pd.isna(visits) or visits <= 1 or pd.isna(usual_days):
         habit = "came once"

@@ -1,4 +1,4 @@
-"""Every weekly metric of METRICS.md, under its METRICS.md name, re-aggregated correctly.
+"""Every weekly metric of docs/metrics.md, under its docs/metrics.md name, re-aggregated correctly.
 
 `fct_weekly_shop_metrics` holds one row per shop and week, with each rate's numerator and
 denominator next to it. Over several shops (or weeks) a rate is the sum of its numerators over the
@@ -47,7 +47,7 @@ class Family(StrEnum):
 
 @dataclass(frozen=True)
 class Kpi:
-    name: str  # the METRICS.md name, also the column name in every frame built here
+    name: str  # the docs/metrics.md name, also the column name in every frame built here
     label: str
     family: Family
     unit: Unit

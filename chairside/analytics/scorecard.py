@@ -2,7 +2,7 @@
 `marts.fct_shop_scorecard` on or before a day, each principle's value and target in the owner's
 units, its score, and the change that would move it most.
 
-The mart does the arithmetic (METRICS.md, "Scorecard"); this module only picks the month and
+The mart does the arithmetic (docs/metrics.md, "Scorecard"); this module only picks the month and
 words the numbers, so the overview and the snapshot cannot disagree.
 """
 

@@ -34,7 +34,7 @@ def per_shop(
     events: Iterable[LiveEvent], clock: Clock, names: Mapping[str, str], zones: Mapping[str, str]
 ) -> pd.DataFrame:
     """One row per shop (every listed shop, zeros included): calls answered and missed
-    (METRICS.md: a voicemail is a missed call), bookings made and inquiries received today."""
+    (docs/metrics.md: a voicemail is a missed call), bookings made and inquiries received today."""
     counts = {shop_id: dict.fromkeys(COLUMNS[1:], 0) for shop_id in names}
     for event in todays(events, clock, zones):
         row = counts.setdefault(event.shop_id, dict.fromkeys(COLUMNS[1:], 0))

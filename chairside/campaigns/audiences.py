@@ -1,6 +1,6 @@
 """Who a campaign may reach, by rule: opted-in clients of the shop with an email or a phone.
 
-- `at_risk`: the winnable At-Risk segment of the latest scoring run (METRICS.md).
+- `at_risk`: the winnable At-Risk segment of the latest scoring run (docs/metrics.md).
 - `lapsed_vip`: Lapsed clients whose lifetime revenue was in the shop's top 20%.
 - `service_pair`: clients with a visit for one service who never had its pair.
 

@@ -18,7 +18,7 @@ from cassandra.query import SimpleStatement
 Row = Mapping[str, Any]
 Page = Sequence[Row]
 
-# The contract's columns (CONTRACTS.md), selected by name so a column added to a CRM table
+# The contract's columns (docs/contracts.md), selected by name so a column added to a CRM table
 # later changes nothing here.
 CUSTOMER_COLUMNS = (
     "shop_id",

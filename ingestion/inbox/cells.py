@@ -142,7 +142,7 @@ def _first_parse(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
 def timestamp(value: Cell, order: str = "DMY") -> tuple[dt.datetime, int | None]:
     """A wall-clock timestamp and its UTC offset in minutes (None when the cell had none).
 
-    Spreadsheet times without an offset are the shop's local time (CONTRACTS.md), so the offset
+    Spreadsheet times without an offset are the shop's local time (docs/contracts.md), so the offset
     is kept apart and the conversion happens where the shop's time zone is known.
     """
     if is_blank(value):

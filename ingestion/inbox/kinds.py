@@ -1,4 +1,4 @@
-"""The five kinds of inbox spreadsheet (CONTRACTS.md): their columns and how each cell is read.
+"""The five kinds of inbox spreadsheet (docs/contracts.md): their columns and how each cell is read.
 
 The contract names the headers; this module maps each header to the raw table columns it fills
 and the parser that reads it. Adding a kind or a column is a change here and nowhere else.
@@ -62,7 +62,7 @@ class Kind:
 
 
 def header_key(header: object) -> str:
-    """Headers match ignoring case, spaces and punctuation (CONTRACTS.md): `E-mail`, `e mail`
+    """Headers match ignoring case, spaces and punctuation (docs/contracts.md): `E-mail`, `e mail`
     and `Email` are one column, as are `Service Code`, `service_code` and `SERVICE CODE`."""
     return re.sub(r"[\W_]+", "", str(header)).casefold() if header is not None else ""
 
@@ -126,9 +126,9 @@ SHOPS = Kind(
         # A Chairside addition: the owner's address for the weekly snapshot. Optional, so every
         # file valid under the contract stays valid.
         Column("Owner Email", (("owner_email", "VARCHAR"),), _one(cells.email)),
-        # The number callers dial (CONTRACTS.md): a phone system's webhook names the shop by it.
+        # The number callers dial (docs/contracts.md): a phone webhook names the shop by it.
         Column("Phone", PHONE, _phone),
-        # Scorecard targets (METRICS.md, "Scorecard"), optional: an empty cell keeps the default.
+        # Scorecard targets (docs/metrics.md, "Scorecard"), optional: empty keeps the default.
         Column("Premium Price", (("premium_price", "DECIMAL(10,2)"),), _one(cells.money)),
         *(
             Column(header, ((field, "DECIMAL(5,2)"),), _one(cells.percent))

@@ -1,4 +1,4 @@
-"""The Kafka source (CONTRACTS.md): shop events validated into raw DuckDB tables, exactly once.
+"""The Kafka source (docs/contracts.md): shop events validated into raw DuckDB tables, exactly once.
 
 Reading goes through a small client interface (`client.py`) with a confluent-kafka and a
 kafka-python implementation; `consumer.py` runs bounded batches per topic, `envelope.py` and

@@ -1,6 +1,6 @@
 """The contract's envelope and the `data` object of each event type, as msgspec structs.
 
-The types are the validation rules (CONTRACTS.md): msgspec checks them while it parses, in C,
+The types are the validation rules (docs/contracts.md): msgspec checks them while it parses, in C,
 which is what lets ingestion keep up with the broker (see `bench/kafka_ingest.py`). Fields the
 contract marks `?` default to None: absent or null is fine, any other value must match. Fields
 the contract does not name are ignored, so producers can add fields without breaking us; the

@@ -1,4 +1,4 @@
-"""The webhook service's routes (CONTRACTS.md, Phone systems).
+"""The webhook service's routes (docs/contracts.md, Phone systems).
 
 Every event is answered 2xx only once Kafka acknowledged it, so a caller that sees 2xx may
 forget the call; anything else it retries, and the derived `event_id` makes the retry count

@@ -1,4 +1,4 @@
-"""The generic call endpoint's JSON (CONTRACTS.md: `call_id`, `shop_id`, `from`, `started_at`,
+"""The generic call endpoint's JSON (docs/contracts.md: `call_id`, `shop_id`, `from`, `started_at`,
 `duration_sec`, `outcome`, `caller_name?`, `intent?`) as `call.completed`.
 
 The request's types are the contract's own (`schema.py`), so a phone system gets a 4xx naming

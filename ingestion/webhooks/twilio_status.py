@@ -1,4 +1,4 @@
-"""Twilio's voice status callbacks as the contract's `call.completed` (CONTRACTS.md, Phone
+"""Twilio's voice status callbacks as the contract's `call.completed` (docs/contracts.md, Phone
 systems).
 
 Twilio calls back at every status a call passes through; only a final one says how the call

@@ -1,4 +1,4 @@
-"""Churn risk: the probability that a client makes no visit in the next 90 days (METRICS.md).
+"""Churn risk: the probability that a client makes no visit in the next 90 days (docs/metrics.md).
 
 The probabilistic model (modified BG/NBD) treats visits as a Poisson stream, so it cannot see
 that a client who comes like clockwork every four weeks and has now been away twelve is almost

@@ -40,7 +40,7 @@ from ml.clv.rfm import DAYS_PER_WEEK, holdout_visits, rfm_summary
 TOP_BUCKET = 7  # repeat visits in calibration: 0, 1, ..., 6 and "7+"
 DECILES = 10
 FOLDS = 5
-# METRICS.md: churn risk must rank at least this well, and per decile stay this close.
+# docs/metrics.md: churn risk must rank at least this well, and per decile stay this close.
 MIN_CHURN_AUC = 0.80
 MAX_DECILE_GAP = 0.05
 
@@ -63,7 +63,7 @@ class HoldoutEvaluation:
         return float((self.calibration["predicted"] - self.calibration["observed"]).abs().max())
 
     def problems(self) -> list[str]:
-        """What leaves the band METRICS.md sets; empty when the scores can be vouched for."""
+        """What leaves the band docs/metrics.md sets; empty when the scores can be vouched for."""
         found = []
         if not self.churn_auc >= MIN_CHURN_AUC:
             found.append(f"churn AUC {self.churn_auc:.3f} < {MIN_CHURN_AUC}")

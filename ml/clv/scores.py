@@ -1,4 +1,4 @@
-"""Per-client scores and segments as METRICS.md defines them (Scores; Clients for days_overdue
+"""Per-client scores and segments as docs/metrics.md defines them (Scores; Clients for days_overdue
 and overdue_ratio).
 
 predicted_clv_12m is not discounted: over one year a discount rate changes it by a few percent,
@@ -77,7 +77,7 @@ def score_clients(
     *,
     time_unit_days: float = DAYS_PER_WEEK,
 ) -> pd.DataFrame:
-    """One row per client of `rfm` (indexed by customer_key) with the scores of METRICS.md."""
+    """One row per client of `rfm` (indexed by customer_key) with the scores of docs/metrics.md."""
     usual = usual_interval_days(rfm, home_shop)
     since = days_since_last_visit(rfm, observation_end)
     features = churn_features(models.visits, rfm, usual, since, time_unit_days=time_unit_days)

@@ -1,4 +1,4 @@
-"""12-month client value with an 80% range (METRICS.md: predicted_clv_12m).
+"""12-month client value with an 80% range (docs/metrics.md: predicted_clv_12m).
 
 The point value is the closed form: expected visits in 365 days (modified BG/NBD) times expected
 spend per visit (Gamma-Gamma). The range is where the client's actual spend of the next 12

@@ -13,7 +13,7 @@ selection origins after 52-65 weeks and held-out ones after 77-91; three years g
 104-144.
 
 Scores (Hyndman & Koehler 2006), each origin scaled by the mean absolute one-step change of its
-own training weeks (METRICS.md): MASE, the mean over origins; bias, the mean scaled error
+own training weeks (docs/metrics.md): MASE, the mean over origins; bias, the mean scaled error
 (positive: forecasts too high); the Winkler (interval) score of the 80% interval, scaled alike;
 coverage, the share of actuals inside the 80% interval.
 """

@@ -1,6 +1,6 @@
 """From `fct_weekly_shop_metrics` rows to the weekly series the models train on.
 
-Only complete weeks count (METRICS.md): the mart's `is_complete` is false for a shop's partial
+Only complete weeks count (docs/metrics.md): the mart's `is_complete` is false for a shop's partial
 first week (its data start mid-week) and for the week in progress, and a model must see
 neither: a half week looks like a collapse in visits. No clock is needed here; the mart decided.
 

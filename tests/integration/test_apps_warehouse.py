@@ -63,7 +63,7 @@ def add_ml_marts(path: Path, through: dt.date, seed: int = 5) -> None:
     """Weekly forecast runs up to one trained through `through`, and two scoring runs.
 
     Each forecast run predicts the next 12 weeks at the mean of its last 8 actual weeks, with a
-    band of ±12%; the champion differs by shop. The latest scoring run follows METRICS.md's
+    band of ±12%; the champion differs by shop. The latest scoring run follows docs/metrics.md's
     At-Risk rule on dim_customer's days_overdue; an older run with other segments must never
     show.
     """

@@ -1,4 +1,4 @@
-"""Every metric of METRICS.md against numbers worked out by hand, through the real pipeline.
+"""Every metric of docs/metrics.md against numbers worked out by hand, through the real pipeline.
 
 The fixture is two shops over a few weeks of January 2026, written out event by event below:
 the events are published to a Kafka-protocol broker on loopback (librdkafka's mock cluster), the

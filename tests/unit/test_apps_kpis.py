@@ -27,7 +27,7 @@ from chairside.analytics.kpis import (
 
 W1, W2, W3 = dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9)
 
-# fct_weekly_shop_metrics' columns (CONTRACTS.md, METRICS.md)
+# fct_weekly_shop_metrics' columns (docs/contracts.md, docs/metrics.md)
 WEEKLY_COLUMNS = [
     "calls_total",
     "calls_answered",
@@ -62,7 +62,7 @@ WEEKLY_COLUMNS = [
     "occupied_minutes",
     "staff_minutes_available",
 ]
-# the weekly metrics METRICS.md defines (Calls, Appointments, Money, Clients but days_overdue)
+# the weekly metrics docs/metrics.md defines (Calls, Appointments, Money, Clients but days_overdue)
 METRICS_MD_WEEKLY = set(WEEKLY_COLUMNS) - {
     "calls_converted",
     "visits_rebooked",

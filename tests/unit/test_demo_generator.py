@@ -1,6 +1,6 @@
 """The demo generator: deterministic, true to the source contracts, and internally consistent.
 
-The contract rules are restated here from CONTRACTS.md rather than imported from the
+The contract rules are restated here from docs/contracts.md rather than imported from the
 generator, so a generator bug cannot hide behind its own definition of the contract.
 """
 
@@ -399,7 +399,7 @@ def test_lifecycle_mix_and_future_bookings(dataset: DemoDataset) -> None:
 
 
 def test_regulars_often_rebook_before_leaving_the_shop(dataset: DemoDataset) -> None:
-    """rebooking_rate (METRICS.md) needs bookings made on the day of a visit, for later."""
+    """rebooking_rate (docs/metrics.md) needs bookings made on the day of a visit, for later."""
     states = _appointment_states(dataset).values()
     bookings = defaultdict(list)
     for state in states:

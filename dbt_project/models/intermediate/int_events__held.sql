@@ -1,4 +1,4 @@
--- Valid events and CRM rows the marts cannot place yet, one row each, with why (CONTRACTS.md: one
+-- Valid events and CRM rows the marts cannot place yet, one row each, with why (docs/contracts.md: one
 -- record never stops the warehouse). An event or a CRM row is held while its shop is in no shops
 -- file, and a lifecycle event while its appointment has no `booked` event. CRM rows have no
 -- event id: theirs is the row's key in its raw table. The CRM's rows are read raw: this view is

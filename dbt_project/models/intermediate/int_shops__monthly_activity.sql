@@ -1,5 +1,5 @@
 -- Per shop and calendar month (shop-local service date): the numerators and denominators the
--- scorecard's principles are made of (METRICS.md, "Scorecard"), dated like the weekly marts.
+-- scorecard's principles are made of (docs/metrics.md, "Scorecard"), dated like the weekly marts.
 -- A month is complete when it has ended by the as-of date and the shop's data covers all of it;
 -- new-client retention is known only once 90 days have passed after the month's last day.
 -- Months run over the span the shop's data covers (int_shops__data_coverage).

@@ -1,5 +1,5 @@
 -- Per shop, the scorecard's targets: the shops file's own where it sets one, else the defaults
--- of METRICS.md (the `scorecard_defaults` var). Percentages of the file become fractions.
+-- of docs/metrics.md (the `scorecard_defaults` var). Percentages of the file become fractions.
 {%- set defaults = var('scorecard_defaults') %}
 with shops as (
     select * from {{ ref('stg_inbox__shops') }}

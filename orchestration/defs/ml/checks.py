@@ -64,7 +64,7 @@ select
         or (model != 'seasonal_naive' and mase >= mase_seasonal_naive)) as lost_to_seasonal_naive
 """
 
-# The bands of METRICS.md (Forecasts): held-out coverage of the 80% interval, and skill, a
+# The bands of docs/metrics.md (Forecasts): held-out coverage of the 80% interval, and skill, a
 # held-out MASE below 1 (better than "next week as this week").
 COVERAGE_BAND = (0.75, 0.85)
 MAX_MASE = 1.0
@@ -151,7 +151,7 @@ def latest_forecasts_are_in_band(warehouse: WarehouseResource) -> dg.AssetCheckR
 @dg.asset_check(asset=fct_customer_scores, blocking=True)
 def latest_scores_are_well_formed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """One row per client in the latest run, probabilities in range, known segments, Lapsed and
-    At-Risk exactly where METRICS.md puts them, value at stake = value x churn risk."""
+    At-Risk exactly where docs/metrics.md puts them, value at stake = value x churn risk."""
     return _result(warehouse, SCORE_PROBLEMS_SQL)
 
 

@@ -1,4 +1,4 @@
--- One row per campaign (METRICS.md, "Pay and campaigns"): its eligible clients split into the
+-- One row per campaign (docs/metrics.md, "Pay and campaigns"): its eligible clients split into the
 -- exported (treated) and the held-back control, the share of each with a visit within 30 days
 -- of the export (half-open: from the export day to 30 days later, any shop of the chain), and
 -- the lift, treated minus control, with a 95% Newcombe hybrid score interval

@@ -1,6 +1,6 @@
 -- One row per resolved person: the same phone or email across sources is one customer.
 -- Attributes come from the most recently updated record that has them; visit history from
--- fct_appointments. `days_overdue` follows METRICS.md (own mean interval, or the shop's median
+-- fct_appointments. `days_overdue` follows docs/metrics.md (own mean interval, or the shop's median
 -- interval for one-visit clients), as of today in the shop (or the `as_of_date` var).
 with records as (
     select records.*, map.customer_key

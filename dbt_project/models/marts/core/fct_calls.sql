@@ -1,5 +1,5 @@
 -- One row per call. "After hours" is decided by the shop's calendar: outside opening hours on
--- an open day, or any time on a closed day (METRICS.md).
+-- an open day, or any time on a closed day (docs/metrics.md).
 --
 -- Incremental: a build recomputes the calls with an event staged since the previous build,
 -- the calls whose number now belongs to another client (identity resolution joined or split

@@ -1,4 +1,4 @@
--- One row per shop per business week (ISO week, shop-local), every metric of METRICS.md under
+-- One row per shop per business week (ISO week, shop-local), every metric of docs/metrics.md under
 -- its exact name. Each block below computes one family on its own date: calls by start,
 -- appointments by final scheduled start, bookings by booking time, money and clients by the
 -- scheduled start of completed appointments. Rates with a zero denominator are NULL.

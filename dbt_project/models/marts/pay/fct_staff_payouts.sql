@@ -1,4 +1,4 @@
--- Per staff member and pay period (METRICS.md, "Pay and campaigns"): service revenue of their
+-- Per staff member and pay period (docs/metrics.md, "Pay and campaigns"): service revenue of their
 -- completed appointments x their commission % in force on the service date + tips = payout.
 -- Dated like the weekly marts (scheduled start, shop-local), so a period's revenue and tips are
 -- the sum of its weeks in fct_weekly_shop_metrics to the cent

@@ -1,4 +1,4 @@
--- Per shop, month and principle (METRICS.md, "Scorecard"): the value, its target, the score
+-- Per shop, month and principle (docs/metrics.md, "Scorecard"): the value, its target, the score
 -- (value / target, between 0 and 100%), and the one change that would move it most, in the
 -- shop's own numbers. The health score is the mean of the month's scored principles; a
 -- principle without a value (no visits, retention not known yet, no target set) is left out of

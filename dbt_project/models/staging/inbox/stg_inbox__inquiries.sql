@@ -1,5 +1,5 @@
 -- Front-desk log rows from the newest version of each log file. Times without an offset are the
--- shop's wall clock (CONTRACTS.md), so they are placed on the timeline with the shop's zone.
+-- shop's wall clock (docs/contracts.md), so they are placed on the timeline with the shop's zone.
 -- The id hashes what the inquiry is, not where it sat, so a re-export that shifts rows keeps ids.
 with source as (
     select * from {{ source('inbox', 'inquiries') }}
