@@ -11,10 +11,12 @@ read, whole, with why.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
-from chairside.warehouse import transaction
+from chairside.warehouse import WarehouseUnavailable, read_frame, transaction
 from ingestion.inbox.kinds import KINDS, SHOP_REF, Kind
 
 PROVENANCE = (
@@ -124,3 +126,22 @@ def _rekey_inbox_files(con: duckdb.DuckDBPyConnection) -> None:
             "insert into ops.inbox_files by name select * from ops.inbox_files_keyed_by_content"
         )
         con.execute("drop table ops.inbox_files_keyed_by_content")
+
+
+LOADED_SQL = "select distinct file_id, file_name from ops.inbox_files where status = 'loaded'"
+
+
+def loaded_contents(warehouse: Path) -> frozenset[tuple[str, str]]:
+    """(sha256, file name) of every content the warehouse has loaded; none before it exists.
+
+    Raises `WarehouseUnavailable` while a build holds the file: the caller looks again later
+    rather than guess."""
+    if not warehouse.exists():
+        return frozenset()
+    try:
+        frame = read_frame(warehouse, LOADED_SQL, attempts=4)
+    except WarehouseUnavailable as error:
+        if "does not have this table" in str(error):
+            return frozenset()
+        raise
+    return frozenset(zip(frame["file_id"], frame["file_name"], strict=True))

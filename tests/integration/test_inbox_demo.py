@@ -86,12 +86,20 @@ def test_a_second_drop_loads_nothing_and_a_changed_file_loads_as_a_new_version(
 def test_the_sensor_asks_for_one_run_per_demo_file_then_for_none(
     demo_inbox: WrittenFiles, chairside_env: Settings
 ) -> None:
-    resources = {"inbox": InboxResource()}
+    resources = {"inbox": InboxResource(), "warehouse": WarehouseResource()}
 
-    seen = inbox_sensor(dg.build_sensor_context(cursor=None, resources=resources))
-    first = inbox_sensor(dg.build_sensor_context(cursor=seen.cursor, resources=resources))
-    second = inbox_sensor(dg.build_sensor_context(cursor=first.cursor, resources=resources))
+    def looks(times: int) -> list[dg.SensorResult]:
+        ticks, cursor = [], None
+        for _ in range(times):
+            ticks.append(inbox_sensor(dg.build_sensor_context(cursor=cursor, resources=resources)))
+            cursor = ticks[-1].cursor
+        return ticks
 
+    seen, first, second = looks(3)
     assert seen.run_requests == []  # new files are reported once a second look agrees
     assert len(first.run_requests) == len(demo_inbox.inbox)
     assert second.run_requests == []
+
+    # loaded by another path (`make demo`), then a first `dagster dev` with no cursor: nothing
+    materialize_inbox()
+    assert [tick.run_requests for tick in looks(2)] == [[], []]

@@ -158,7 +158,10 @@ def test_a_file_name_that_is_not_utf8_neither_breaks_the_sensor_nor_the_files_be
                 dg.build_sensor_context(
                     instance=instance,
                     cursor=tick.cursor if tick else None,
-                    resources={"inbox": InboxResource(path=str(inbox))},
+                    resources={
+                        "inbox": InboxResource(path=str(inbox)),
+                        "warehouse": WarehouseResource(path=str(inbox.parent / "none.duckdb")),
+                    },
                 )
             )
         job = dg.Definitions(

@@ -4,16 +4,29 @@ looks, never twice for the same bytes."""
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
+from ingestion.inbox.store import ensure_schema
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
-from orchestration.defs.resources import InboxResource
+from orchestration.defs.resources import InboxResource, WarehouseResource
 
 SETTLE_SECONDS = 10
+# One tick in another process: DuckDB's lock is per process, so the busy warehouse must be
+# another process's.
+SENSOR_TICK = """
+import sys
+from pathlib import Path
+from tests.unit.test_inbox_sensor import tick
+result = tick(Path(sys.argv[1]), None)
+print(getattr(result, "skip_message", None))
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +51,26 @@ def drop(inbox: Path, name: str, content: bytes, age_seconds: float = 60) -> Pat
 
 
 def tick(inbox: Path, cursor: str | None) -> dg.SensorResult:
+    """A look with no warehouse built yet: nothing is loaded."""
+    warehouse = inbox.parent / "warehouse.duckdb"
     context = dg.build_sensor_context(
-        cursor=cursor, resources={"inbox": InboxResource(path=str(inbox))}
+        cursor=cursor,
+        resources={
+            "inbox": InboxResource(path=str(inbox)),
+            "warehouse": WarehouseResource(path=str(warehouse)),
+        },
     )
     return inbox_sensor(context)
+
+
+def record_loaded(warehouse: Path, content: bytes, name: str) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schema(con)
+        con.execute(
+            "insert into ops.inbox_files values (?, ?, 'shops', 1, ?, 'loaded', null, 1, 1, 0, "
+            "[], now())",
+            [sha(content), name, len(content)],
+        )
 
 
 def settled_tick(inbox: Path, cursor: str | None) -> dg.SensorResult:
@@ -71,6 +100,29 @@ def test_new_files_start_one_run_each_keyed_by_content(inbox: Path) -> None:
         (run_key(b"log", "inquiries_may.xlsx"), "inquiries_may.xlsx"),
     }
     assert set(json.loads(result.cursor)) == {"shops.csv", "inquiries_may.xlsx"}
+
+
+def test_content_the_warehouse_loaded_starts_no_run_even_without_a_cursor(inbox: Path) -> None:
+    """`make demo` loads the inbox; the first `dagster dev` then has no cursor."""
+    drop(inbox, "shops.csv", b"shops v1")
+    drop(inbox, "staff.csv", b"staff v1")
+    record_loaded(inbox.parent / "warehouse.duckdb", b"shops v1", "shops.csv")
+
+    result = settled_tick(inbox, None)
+
+    assert [r.run_key for r in result.run_requests] == [run_key(b"staff v1", "staff.csv")]
+
+
+def test_a_busy_warehouse_skips_the_tick_and_keeps_the_cursor(inbox: Path) -> None:
+    drop(inbox, "shops.csv", b"shops v1")
+    warehouse = inbox.parent / "warehouse.duckdb"
+    record_loaded(warehouse, b"other", "other.csv")
+    with duckdb.connect(str(warehouse)):  # a build holds the write lock
+        busy = subprocess.run(
+            [sys.executable, "-c", SENSOR_TICK, str(inbox)], capture_output=True, text=True
+        )
+    assert busy.returncode == 0, busy.stderr
+    assert "busy being rebuilt" in busy.stdout and "Looking again" in busy.stdout
 
 
 def test_nothing_new_is_a_skip_and_a_touched_file_is_not_new(inbox: Path) -> None:
