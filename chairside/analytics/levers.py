@@ -26,7 +26,7 @@ select shop_id, service_a, coalesce(service_a_name, service_a) as service_a_name
     is_enough_data
 from {UPSELL_PAIRS}
 where shop_id in (select unnest(?::varchar[]))
-order by shop_id, lift desc, clients_with_both desc
+order by shop_id, lift desc, clients_with_both desc, service_a, service_b
 """
 
 ASSUMPTION = (

@@ -28,10 +28,6 @@ from chairside.warehouse import WarehouseUnavailable
 
 T = TypeVar("T")
 
-# str.format specs for `table`
-DATE = "{:%Y-%m-%d}"
-PERCENT = "{:.1%}"
-
 
 def money(currency: str) -> Callable[[float], str]:
     """A table cell's amount with its currency code ("CAD 1,234.50"); shops of different
@@ -42,6 +38,11 @@ def money(currency: str) -> Callable[[float], str]:
 def number(spec: str) -> Callable[[float], str]:
     """A table cell's number by `spec` ("{:,.1f}"), "–" where there is none (never "nan")."""
     return lambda value: "–" if pd.isna(value) else spec.format(value)
+
+
+# Formats for `table`: a rate with no denominator, or a date never reached, shows "–".
+DATE = number("{:%Y-%m-%d}")
+PERCENT = number("{:.1%}")
 
 
 def guard(read: Callable[[], T]) -> T:

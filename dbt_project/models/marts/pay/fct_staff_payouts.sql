@@ -29,7 +29,8 @@ visits as (
         appointments.revenue_service,
         appointments.tip,
         commissions.commission_pct,
-        appointments.revenue_service * commissions.commission_pct / 100 as commission
+        -- exact decimals (a division would make it a double, and its sums order-dependent)
+        appointments.revenue_service * commissions.commission_pct * 0.01 as commission
     from appointments
     left join commissions
         on commissions.shop_id = appointments.shop_id
