@@ -8,19 +8,32 @@ from pathlib import Path
 
 import click
 
+from chairside.campaigns.rules import NO_BIRTHDAY, RULES
 
-@click.group("campaign")
+
+class RuleChoice(click.Choice):
+    """The rules, and the one a user may look for in vain (birthday month) answered in words."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, str) and value.lower().startswith("birthday"):
+            self.fail(NO_BIRTHDAY, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+@click.group("campaign", epilog=NO_BIRTHDAY)
 def campaign_group() -> None:
     """Campaigns that measure themselves (fct_campaign_results)."""
 
 
-@campaign_group.command("export")
+@campaign_group.command("export", epilog=NO_BIRTHDAY)
 @click.option("--shop", "shop_id", required=True, help="The shop whose clients to reach.")
 @click.option(
     "--rule",
-    type=click.Choice(["at_risk", "lapsed_vip", "service_pair"]),
+    type=RuleChoice(RULES),
     required=True,
-    help="Who is eligible.",
+    help="Who is eligible: winnable At-Risk clients, Lapsed clients among the shop's top 20% "
+    "by lifetime revenue, or clients of --service who never had --pair. No birthday month: "
+    "the sources hold a birth year only.",
 )
 @click.option("--service", default=None, help="service_pair: the service they had.")
 @click.option("--pair", default=None, help="service_pair: the service they never had.")

@@ -88,7 +88,7 @@ def _demo_options(command):
     return command
 
 
-def _generate(settings: Settings, seed: int, shops: int, years: float, end: dt.date) -> None:
+def _generate(settings: Settings, seed: int, shops: int, years: float, end: dt.date) -> DemoDataset:
     from chairside.demo import DemoConfig, generate, write_dataset
 
     config = DemoConfig(seed=seed, shops=shops, years=years, end_date=end)
@@ -104,6 +104,7 @@ def _generate(settings: Settings, seed: int, shops: int, years: float, end: dt.d
     if settings.cassandra is not None:
         _write_crm(settings.cassandra, dataset)
     click.echo(f"  {written}")
+    return dataset
 
 
 def _write_crm(cassandra: CassandraSettings, dataset: DemoDataset) -> None:
@@ -170,7 +171,8 @@ def demo_command(seed: int, shops: int, years: float, end_date) -> None:
     the run is as of the day after it, so the same command shows the same weeks on any day."""
     settings = load_settings()
     end = _demo_end(settings, end_date)
-    _generate(settings, seed, shops, years, end)
+    dataset = _generate(settings, seed, shops, years, end)
+    _record_played_campaigns(settings, dataset)
     events = sorted((settings.data_dir / "demo" / "events").glob("*.jsonl"))
     as_of = end + dt.timedelta(days=1) if end_date is not None else None
     with _demo_kafka(settings, events) as kafka:
@@ -178,6 +180,17 @@ def demo_command(seed: int, shops: int, years: float, end_date) -> None:
         _run(settings, as_of)
     _snapshots(settings, as_of)
     _report(settings)
+
+
+def _record_played_campaigns(settings: Settings, dataset: DemoDataset) -> None:
+    """The demo's past campaigns into the warehouse's register, as their exports would have
+    recorded them, so the run measures them in fct_campaign_results."""
+    from chairside.demo.campaigns import record_played
+    from chairside.warehouse import connect
+
+    with connect(settings.duckdb_path) as con:
+        written = record_played(con, dataset.campaigns)
+    click.echo(f"  {written} past campaigns -> the campaign register ({settings.duckdb_path})")
 
 
 @contextmanager

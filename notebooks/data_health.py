@@ -173,5 +173,32 @@ def _(health, mo, ui, warehouse):
     return
 
 
+@app.cell
+def _(catalog, filters, mo, ui, warehouse):
+    from chairside.analytics import alerts as _alerts
+
+    _found = ui.guard(lambda: _alerts.in_range(warehouse, filters))
+    _intro = mo.md(
+        "## Alerts\n"
+        "Each time a shop's health score or a scorecard principle fell below its target after a "
+        "month on target, known the day its month was complete. An alert fires once per "
+        "crossing: a metric that stays below raises no more until it is back on target."
+    )
+    if _found is None:
+        _body = [mo.md("*Not built yet.*")]
+    elif _found.empty:
+        _body = [mo.callout(mo.md("No alert in this range."), kind="success")]
+    else:
+        _body = [
+            ui.table(
+                _alerts.display_table(_found, catalog.shops.set_index("shop_id")).assign(
+                    Raised=[f"{day:%d %b %Y}" for day in _found["raised_on"]]
+                )
+            )
+        ]
+    mo.vstack([_intro, *_body])
+    return
+
+
 if __name__ == "__main__":
     app.run()

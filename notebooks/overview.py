@@ -198,6 +198,34 @@ def _(catalog, filters, mo, ui, warehouse, week):
 
 @app.cell
 def _(catalog, filters, mo, ui, warehouse):
+    from chairside.analytics import alerts as _alerts
+
+    # alerts known in the picked range: each fires once, the month its metric fell below target
+    _found = ui.guard(lambda: _alerts.in_range(warehouse, filters))
+    _parts = [mo.md("## Alerts")]
+    if _found is None:
+        _parts.append(mo.callout(mo.md("**Alerts not built yet.** Run the pipeline."), kind="info"))
+    elif _found.empty:
+        _parts.append(
+            mo.callout(
+                mo.md("No health score or principle fell below its target in this range."),
+                kind="success",
+            )
+        )
+    else:
+        _parts.append(
+            mo.callout(
+                mo.md(f"**{len(_found)} fell below target in this range** (newest first)."),
+                kind="danger",
+            )
+        )
+        _parts.append(ui.table(_alerts.display_table(_found, catalog.shops.set_index("shop_id"))))
+    mo.vstack(_parts)
+    return
+
+
+@app.cell
+def _(catalog, filters, mo, ui, warehouse):
     from chairside.analytics import levers as _levers
 
     _pairs = ui.guard(lambda: _levers.upsell_pairs(warehouse, filters.shop_ids))
@@ -213,6 +241,32 @@ def _(catalog, filters, mo, ui, warehouse):
             _parts.append(mo.md(f"### {_names[_shop_id]}\n{_sentence}"))
             if not _table.empty:
                 _parts.append(ui.table(_table))
+    mo.vstack(_parts)
+    return
+
+
+@app.cell
+def _(catalog, filters, mo, ui, warehouse):
+    from chairside.analytics import offpeak as _offpeak
+    from chairside.analytics import pricing as _pricing
+
+    _hours = ui.guard(lambda: _offpeak.offpeak_hours(warehouse, filters.shop_ids))
+    _services = ui.guard(lambda: _pricing.price_realisation(warehouse, filters.shop_ids))
+    _parts = [mo.md("## Revenue levers: hours to fill or cover, and prices charged")]
+    if _hours is None or _services is None:
+        _parts.append(mo.callout(mo.md("**Levers not built yet.** Run the pipeline."), kind="info"))
+    else:
+        _names = catalog.shops.set_index("shop_id")["shop_name"]
+        for _shop_id in filters.shop_ids:
+            _currency = catalog.currency([_shop_id])
+            _parts.append(mo.md(f"### {_names[_shop_id]}"))
+            for _sentence, _table in (
+                _offpeak.offpeak_verdict(_hours[_hours["shop_id"] == _shop_id], _currency),
+                _pricing.price_verdict(_services[_services["shop_id"] == _shop_id], _currency),
+            ):
+                _parts.append(mo.md(_sentence))
+                if not _table.empty:
+                    _parts.append(ui.table(_table))
     mo.vstack(_parts)
     return
 

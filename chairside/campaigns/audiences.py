@@ -4,7 +4,8 @@
 - `lapsed_vip`: Lapsed clients whose lifetime revenue was in the shop's top 20%.
 - `service_pair`: clients with a visit for one service who never had its pair.
 
-A birthday-month rule needs birth dates; the sources carry a birth year only, so there is none.
+A birthday-month rule needs birth dates; the sources carry a birth year only, so there is none,
+and the campaign command says so (`rules.NO_BIRTHDAY`) rather than offer what it cannot draw.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from chairside.analytics.clients import AT_RISK, LAPSED, LATEST_SCORES
+from chairside.campaigns.rules import RULES
 from chairside.warehouse import read_frame
-
-RULES = ("at_risk", "lapsed_vip", "service_pair")
 
 CONTACT = """
     c.customer_key, c.first_name, c.last_name, c.email, c.phone_e164 as phone,

@@ -11,6 +11,7 @@ from chairside.demo.model import (
     CustomerProfile,
     Inquiry,
     Person,
+    PlayedCampaign,
     Service,
     Shop,
     StaffMember,
@@ -43,3 +44,4 @@ class DemoDataset:
     cassandra_inquiries: tuple[CassandraInquiryRow, ...]
     inbox_customers: tuple[InboxCustomerRow, ...]
     inbox_inquiries: tuple[InboxInquiryRow, ...]
+    campaigns: tuple[PlayedCampaign, ...] = ()  # past campaigns, for the warehouse's register

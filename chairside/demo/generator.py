@@ -55,6 +55,7 @@ def generate(config: DemoConfig, progress: Callable[[str], None] | None = None) 
         inbox_inquiries=tuple(
             row for history in histories for row in inbox_inquiries(history, config)
         ),
+        campaigns=tuple(campaign for history in histories for campaign in history.campaigns),
     )
 
 

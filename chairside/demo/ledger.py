@@ -10,6 +10,7 @@ from chairside.demo.model import (
     CustomerProfile,
     Inquiry,
     Person,
+    PlayedCampaign,
     Shop,
     ShopHistory,
 )
@@ -22,6 +23,7 @@ class Ledger:
     appointments: dict[str, Appointment] = field(default_factory=dict)  # in booking order
     calls: list[Call] = field(default_factory=list)
     inquiries: list[Inquiry] = field(default_factory=list)
+    campaigns: list[PlayedCampaign] = field(default_factory=list)
 
     def history(self, shop: Shop) -> ShopHistory:
         return ShopHistory(
@@ -31,4 +33,5 @@ class Ledger:
             appointments=tuple(self.appointments.values()),
             calls=tuple(sorted(self.calls, key=lambda call: call.started_at)),
             inquiries=tuple(sorted(self.inquiries, key=lambda inquiry: inquiry.at)),
+            campaigns=tuple(self.campaigns),
         )

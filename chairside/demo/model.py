@@ -269,6 +269,21 @@ class Inquiry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlayedCampaign:
+    """A past campaign the shop ran (chairside/demo/campaigns.py): its register entry, members
+    by booking-system customer id, and the effect it truly had on the contacted."""
+
+    campaign_id: str
+    shop_id: str
+    rule: str
+    day: date
+    seed: int
+    treated: tuple[str, ...]
+    control: tuple[str, ...]
+    true_lift: float
+
+
+@dataclass(frozen=True, slots=True)
 class ShopHistory:
     """Everything that happened at one shop over the period, in the order it happened."""
 
@@ -278,3 +293,4 @@ class ShopHistory:
     appointments: tuple[Appointment, ...]
     calls: tuple[Call, ...]
     inquiries: tuple[Inquiry, ...]
+    campaigns: tuple[PlayedCampaign, ...] = ()  # past campaigns the shop ran (demo/campaigns)

@@ -16,7 +16,15 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
+from chairside.campaigns.split import split
 from chairside.demo.agenda import Agenda
+from chairside.demo.campaigns import (
+    BOOK_WITHIN_DAYS,
+    RULE,
+    TRUE_LIFT,
+    campaign_days,
+    played_id,
+)
 from chairside.demo.catalogue import PriceBook
 from chairside.demo.clients import Client
 from chairside.demo.config import DemoConfig
@@ -43,6 +51,7 @@ from chairside.demo.model import (
     Channel,
     Completion,
     Person,
+    PlayedCampaign,
     Reschedule,
     Shop,
     ShopHistory,
@@ -121,12 +130,15 @@ class ShopSimulation:
         self._end = shop.at(config.end_date + timedelta(days=1), 0)
         self._client_of: dict[str, Client] = {}  # appointment id -> client
         self._revision: dict[str, int] = {}  # bumps when a pending checkout becomes stale
+        self._clients: list[Client] = []  # everyone who ever booked or came in, for campaigns
 
     def run(self, progress: Progress | None = None) -> ShopHistory:
         """Everything up to midnight after the end date; later actions never happen, so
         bookings for after the end stay booked."""
         self._seed_existing_clients()
         self._schedule_daily_arrivals()
+        for day in campaign_days(self._config.start_date, self._config.end_date):
+            self._push(self._shop.at(day, 6 * 60), partial(self._campaign, day))
         quarter: tuple[int, int] | None = None
         while self._queue and self._queue[0][0] < self._end:
             self._now, _, action = heapq.heappop(self._queue)
@@ -197,7 +209,41 @@ class ShopSimulation:
     def _new_client(self, cadence: Cadence, created: date) -> Client:
         person = self._factory.person(cadence, created)
         self._ledger.people.append(person)
-        return Client(person, self._factory.habits(person))
+        client = Client(person, self._factory.habits(person))
+        self._clients.append(client)
+        return client
+
+    def _campaign(self, day: date) -> None:
+        """A win-back of the clients who stopped coming (chairside/demo/campaigns.py), opted in,
+        split by the product's own draw; each contacted one books online with probability
+        TRUE_LIFT, the control is left alone."""
+        lapsed = {
+            client.profile.customer_id: client
+            for client in self._clients
+            if client.visits
+            and not client.returns
+            and client.profile is not None
+            and client.person.marketing_opt_in
+        }
+        key = played_id(self._shop.shop_id, day)
+        drawn = split(key, lapsed)
+        rng = rng_for(self._config.seed, "campaign", key)
+        for customer_id in drawn.treated:
+            if chance(rng, TRUE_LIFT):
+                desired = day + timedelta(days=rng.randint(1, BOOK_WITHIN_DAYS))
+                self._plan_booking(lapsed[customer_id], self._now, desired, Channel.ONLINE)
+        self._ledger.campaigns.append(
+            PlayedCampaign(
+                key,
+                self._shop.shop_id,
+                RULE,
+                day,
+                drawn.seed,
+                drawn.treated,
+                drawn.control,
+                TRUE_LIFT,
+            )
+        )
 
     def _arrive(self) -> None:
         """A newcomer: some ask a question first, some walk in, the rest book ahead."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chairside.analytics import clients, forecasts, levers, scorecard
+from chairside.analytics import alerts, clients, forecasts, levers, offpeak, pricing, scorecard
 from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, Catalog, NoData
 from chairside.analytics.filters import Filters
 from chairside.analytics.history import load_histories
@@ -48,6 +48,10 @@ class Snapshot:
     # the last complete month's scorecard; None when the warehouse predates it
     scorecard: pd.DataFrame | None = None
     upsell_pairs: pd.DataFrame | None = None  # the shop's service pairs (levers)
+    offpeak_hours: pd.DataFrame | None = None  # the shop's hours (off-peak lever)
+    price_realisation: pd.DataFrame | None = None  # the shop's services (pricing lever)
+    # what fell below target in the snapshot's seven days; None without an owner email
+    alerts: pd.DataFrame | None = None
 
 
 def build_snapshot(path: Path, catalog: Catalog, shop_id: str, clock: Clock) -> Snapshot:
@@ -92,4 +96,7 @@ def build_snapshot(path: Path, catalog: Catalog, shop_id: str, clock: Clock) -> 
         insights=find_insights(load_histories(path, catalog, one_shop))[:TOP_INSIGHTS],
         scorecard=scorecard.latest(path, (shop_id,), as_of),
         upsell_pairs=levers.upsell_pairs(path, (shop_id,)),
+        offpeak_hours=offpeak.offpeak_hours(path, (shop_id,)),
+        price_realisation=pricing.price_realisation(path, (shop_id,)),
+        alerts=None if pd.isna(shop["owner_email"]) else alerts.for_snapshot(path, shop_id, as_of),
     )

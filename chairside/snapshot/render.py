@@ -21,8 +21,10 @@ import pandas as pd
 from chairside.analytics.forecasts import METRICS
 from chairside.analytics.kpis import KPI_BY_NAME, Kpi, change, format_value
 from chairside.analytics.phones import text_or_none
+from chairside.snapshot.alerts_section import alerts_html, alerts_text
 from chairside.snapshot.content import Snapshot
 from chairside.snapshot.images import Image
+from chairside.snapshot.levers_section import levers_text, offpeak_html, pricing_html
 from chairside.snapshot.scorecard_section import levers_html, scorecard_html, scorecard_text
 
 # The week's numbers an owner reads first; the apps have every KPI.
@@ -74,10 +76,12 @@ def render_html(
         href = escape(f"{apps_url.rstrip('/')}/{app}/?shop={quote(snapshot.shop_id)}", quote=True)
         return f'<p style="{NOTE}"><a href="{href}" style="{LINK}">{words}</a></p>'
 
+    alerts = alerts_html(snapshot.alerts, snapshot.currency)
     sections = [
         f'<h1 style="{H1}">{escape(snapshot.shop_name)}</h1>',
         f'<p style="{NOTE}">The week of {_days(snapshot.week)}, against the week before and '
         f"last year. As of {snapshot.as_of:%a %d %b %Y}.</p>",
+        f'<h2 style="{H2}">Alerts</h2>{alerts}' if alerts else "",
         f'<h2 style="{H2}">Last week</h2>',
         _numbers_table(snapshot),
         more("overview", "Every number, week by week, in the Overview"),
@@ -89,6 +93,10 @@ def render_html(
         scorecard_html(snapshot.scorecard, snapshot.currency),
         f'<h2 style="{H2}">Services to offer together</h2>',
         levers_html(snapshot.upsell_pairs, snapshot.currency),
+        f'<h2 style="{H2}">Hours to fill or cover</h2>',
+        offpeak_html(snapshot.offpeak_hours, snapshot.currency),
+        f'<h2 style="{H2}">Prices charged against the list</h2>',
+        pricing_html(snapshot.price_realisation, snapshot.currency),
         f'<h2 style="{H2}">The next weeks</h2>',
         _forecast_html(snapshot, images, src),
         more("forecasts", "The forecasts and their track record in the Forecasts app"),
@@ -351,7 +359,7 @@ def _date(value: pd.Timestamp) -> str:
 
 def render_text(snapshot: Snapshot) -> str:
     """The plain-text part of the email: the same numbers, forecasts, insights and call list."""
-    lines = [title(snapshot), ""]
+    lines = [title(snapshot), "", *alerts_text(snapshot.alerts, snapshot.currency)]
     lines += [
         f"{line.label}: {line.value} ({line.vs_week_before} vs week before, "
         f"{line.vs_year_before} vs last year)"
@@ -363,6 +371,9 @@ def render_text(snapshot: Snapshot) -> str:
         f"- {i.headline}. {i.evidence} What to do: {i.recommendation}" for i in snapshot.insights
     ] or ["- Nothing unusual this week."]
     lines += ["", "Scorecard:", *scorecard_text(snapshot.scorecard, snapshot.currency)]
+    levers = levers_text(snapshot.offpeak_hours, snapshot.price_realisation, snapshot.currency)
+    if levers:
+        lines += ["", "Hours and prices:", *levers]
     if snapshot.ahead is not None and not snapshot.ahead.empty:
         lines += ["", "The next weeks:"]
         for metric in METRICS:

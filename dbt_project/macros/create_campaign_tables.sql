@@ -14,7 +14,13 @@
     );
     create table if not exists ops.campaign_members (
         campaign_id varchar not null,
-        customer_key varchar not null,
-        arm varchar not null
+        customer_key varchar,
+        arm varchar not null,
+        customer_id varchar
     );
+    -- a member is recorded by its resolved client (an export) or by the booking system's
+    -- customer id (a campaign played or run elsewhere: int_campaigns__members resolves it);
+    -- a register made before the customer id was added gets it
+    alter table ops.campaign_members add column if not exists customer_id varchar;
+    alter table ops.campaign_members alter column customer_key drop not null;
 {% endmacro %}

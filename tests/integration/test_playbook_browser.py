@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from chairside.analytics import levers, scorecard
+from chairside.analytics import alerts, levers, offpeak, pricing, scorecard
 from chairside.analytics.catalog import load_catalog
 from chairside.clock import Clock
 from chairside.snapshot.content import build_snapshot
@@ -41,10 +41,28 @@ def test_the_overview_shows_each_shops_scorecard(browser: BrowserContext, server
     for shop_id in shop_ids:
         sentence, _ = levers.upsell_verdict(pairs[pairs["shop_id"] == shop_id], "CAD")
         expect(page.get_by_text(sentence).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("fell below target in this range")
+        .or_(page.get_by_text("No health score or principle fell below its target"))
+        .first
+    ).to_be_visible()
+    hours_heading = "Revenue levers: hours to fill or cover, and prices charged"
+    expect(page.get_by_role("heading", name=hours_heading)).to_be_visible()
+    hours = offpeak.offpeak_hours(server.warehouse, shop_ids)
+    charged = pricing.price_realisation(server.warehouse, shop_ids)
+    for shop_id in shop_ids:
+        for sentence, _ in (
+            offpeak.offpeak_verdict(hours[hours["shop_id"] == shop_id], "CAD"),
+            pricing.price_verdict(charged[charged["shop_id"] == shop_id], "CAD"),
+        ):
+            expect(page.get_by_text(sentence).first).to_be_visible()
     # the app scrolls inside its own container: one shot per section, scrolled into view
     for name, heading in (
         ("overview-scorecard.png", "Scorecard"),
+        ("overview-alerts.png", "Alerts"),
         ("overview-levers.png", "Revenue levers: services to offer together"),
+        ("overview-hours-prices.png", hours_heading),
     ):
         page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
         page.screenshot(path=server.shots / name)
@@ -70,7 +88,43 @@ def test_the_owner_snapshot_shows_the_scorecard(
     expect(page.get_by_role("heading", name="Services to offer together")).to_be_visible()
     sentence, _ = levers.upsell_verdict(snapshot.upsell_pairs, snapshot.currency)
     expect(page.get_by_text(sentence)).to_be_visible()
+    for heading, verdict in (
+        ("Hours to fill or cover", offpeak.offpeak_verdict(snapshot.offpeak_hours, "CAD")),
+        (
+            "Prices charged against the list",
+            pricing.price_verdict(snapshot.price_realisation, "CAD"),
+        ),
+    ):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_text(verdict[0])).to_be_visible()
     shot = tmp_path / "snapshot-scorecard-water-st.png"
     page.screenshot(path=shot, full_page=True)
     print(f"screenshot: {shot}")
     page.close()
+
+
+def test_the_owner_snapshot_carries_an_alert_in_the_week_it_is_known(
+    browser: BrowserContext, server: Server, tmp_path: Path
+):
+    """The demo's latest alert, in the snapshot made the day its month was complete, and in
+    none a week later."""
+    catalog = load_catalog(server.warehouse)
+    known = alerts.known_between(
+        server.warehouse, list(catalog.shops["shop_id"]), dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+    )
+    assert known is not None and not known.empty, "the demo raised no alert"
+    latest = known.iloc[0]
+    day = latest["known_on"]
+    snapshot = build_snapshot(server.warehouse, catalog, latest["shop_id"], Clock(day))
+    page = browser.new_page()
+    page.set_content(render_html(snapshot))
+    expect(page.get_by_role("heading", name="Alerts")).to_be_visible()
+    expect(page.get_by_text(alerts.sentence(latest, snapshot.currency))).to_be_visible()
+    shot = tmp_path / f"snapshot-alerts-{latest['shop_id']}.png"
+    page.screenshot(path=shot, full_page=True)
+    print(f"screenshot: {shot}")
+    page.close()
+    week_later = build_snapshot(
+        server.warehouse, catalog, latest["shop_id"], Clock(day + dt.timedelta(days=7))
+    )
+    assert latest["alert_id"] not in set(week_later.alerts["alert_id"])

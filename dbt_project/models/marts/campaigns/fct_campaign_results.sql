@@ -10,7 +10,7 @@ with campaigns as (
 ),
 
 members as (
-    select * from {{ ref('stg_campaigns__campaign_members') }}
+    select * from {{ ref('int_campaigns__members') }}
 ),
 
 visits as (

@@ -3,7 +3,7 @@ with source as (
 ),
 
 final as (
-    select campaign_id, customer_key, arm
+    select campaign_id, customer_key, customer_id, arm
     from source
 )
 
