@@ -1,7 +1,8 @@
 """`marts.fct_forecasts`: next weeks' visits and revenue per shop from the backtest champion.
 
-Trained and scored on complete weeks only, as the mart's `is_complete` says: the asset needs no
-clock of its own.
+Trained and scored on complete weeks only: those the mart's `is_complete` marks and that had
+ended by the run's clock in each shop. On the build's clock the two agree; a run pinned a week
+back (`chairside demo` makes one) forecasts as that morning could have, from the weeks before.
 
 The asset reads the marts, hands DataFrames to `ml.forecast`, records the run in MLflow and
 appends the champions' forecasts. The warehouse is opened only to read and, at the end, for one
@@ -16,12 +17,12 @@ from pydantic import Field
 from chairside.warehouse import read_frame
 from ml.forecast.champion import ForecastSettings, evaluate_all
 from ml.forecast.output import forecast_rows
-from ml.forecast.series import build_weekly_series
+from ml.forecast.series import build_weekly_series, ended_as_of
 from ml.forecast.tracking import FORECAST_EXPERIMENT, log_forecast_run
 from ml.tables import FORECASTS, append_run
 from ml.tracking import fingerprint
 from orchestration.defs.ml.resources import MlflowResource
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import ClockResource, WarehouseResource
 
 WEEKLY_METRICS_KEY = dg.AssetKey(["marts", "fct_weekly_shop_metrics"])
 DIM_SHOP_KEY = dg.AssetKey(["marts", "dim_shop"])
@@ -37,7 +38,7 @@ select
 from marts.fct_weekly_shop_metrics
 order by shop_id, week_start
 """
-SHOPS_SQL = "select shop_id from marts.dim_shop order by shop_id"
+SHOPS_SQL = "select shop_id, time_zone from marts.dim_shop order by shop_id"
 
 
 DEFAULTS = ForecastSettings()
@@ -73,9 +74,10 @@ def fct_forecasts(
     config: ForecastConfig,
     warehouse: WarehouseResource,
     mlflow: MlflowResource,
+    clock: ClockResource,
 ) -> dg.MaterializeResult:
-    weekly = read_frame(warehouse.resolved_path, WEEKLY_SQL)
     shops = read_frame(warehouse.resolved_path, SHOPS_SQL)
+    weekly = ended_as_of(read_frame(warehouse.resolved_path, WEEKLY_SQL), shops, clock.clock)
     series, shop_notes = build_weekly_series(weekly, shops)
     settings = config.settings()
     results, series_notes = evaluate_all(series, settings)
