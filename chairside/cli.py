@@ -148,19 +148,24 @@ def run_command(as_of: dt.datetime | None) -> None:
     _run(load_settings(), as_of.date() if as_of else None)
 
 
-def _run(settings: Settings, as_of: dt.date | None) -> None:
+def _run(settings: Settings, as_of: dt.date | None, run_config: dict | None = None) -> None:
     home = _dagster_home(settings)
     from orchestration.run import run_pipeline
 
     pinned = as_of or settings.clock.as_of
     when = f"as of {pinned}" if pinned else "as of today in each shop"
     click.echo(f"Running the pipeline {when} (Dagster home {home}) ...")
-    result = run_pipeline(as_of=as_of)
+    result = run_pipeline(run_config=run_config, as_of=as_of)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         click.echo(f"Pipeline run {result.run_id} failed in {failed}; see `dagster dev`.", err=True)
         sys.exit(1)
     click.echo(f"Pipeline run {result.run_id} succeeded.")
+
+
+# A fresh demo has had one run: its forecasts also include the one the Monday before would have
+# made (from the weeks ended by then), so this week's snapshot holds last week against it.
+DEMO_RUN_CONFIG = {"ops": {"marts__fct_forecasts": {"config": {"weeks_back": 1}}}}
 
 
 @main.command("demo")
@@ -175,8 +180,7 @@ def demo_command(seed: int, shops: int, years: float, end_date) -> None:
     as_of = end + dt.timedelta(days=1) if end_date is not None else None
     with _demo_kafka(settings, events) as kafka:
         _publish(kafka, events)
-        _run(settings, as_of)
-    _forecast_week_before(end + dt.timedelta(days=1), pinned=as_of is not None)
+        _run(settings, as_of, DEMO_RUN_CONFIG)
     _snapshots(settings, as_of)
     _report(settings)
 
@@ -346,22 +350,6 @@ def apps_command(host: str, port: int) -> None:
 
     click.echo(f"Chairside apps on http://{host}:{port}/")
     uvicorn.run(build(), host=host, port=port, log_level="warning")
-
-
-def _forecast_week_before(today: dt.date, *, pinned: bool) -> None:
-    """A fresh demo has one run, so its snapshot would have no forecast made before last week to
-    hold last week against: make the one last Monday's run would have made, from the weeks that
-    had ended by then, and publish it with the rest."""
-    from orchestration.run import forecast_week_before
-
-    week_before = today - dt.timedelta(weeks=1)
-    click.echo(f"Forecasting as of {week_before}, as last Monday's run would have ...")
-    forecast, release = forecast_week_before(today, pinned=pinned)
-    for result in (forecast, release):
-        if result is not None and not result.success:
-            click.echo(f"Run {result.run_id} failed; see `dagster dev`.", err=True)
-            sys.exit(1)
-    click.echo(f"Forecast run {forecast.run_id} and release run {release.run_id} succeeded.")
 
 
 def _snapshots(settings: Settings, as_of: dt.date | None) -> None:

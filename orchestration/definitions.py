@@ -26,7 +26,7 @@ from orchestration.defs.ml import (
     ML_SENSORS,
 )
 from orchestration.defs.quality import QUALITY_CHECKS
-from orchestration.defs.release import RELEASE_ASSETS, RELEASE_JOBS, RELEASE_SENSORS
+from orchestration.defs.release import RELEASE_ASSETS, RELEASE_SENSORS
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
 from orchestration.defs.resources import (
     ClockResource,
@@ -70,7 +70,7 @@ defs = dg.Definitions(
         *REPORT_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
-    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *RELEASE_JOBS, *REPORT_JOBS],
+    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
     schedules=[nightly_build, *ML_SCHEDULES, *REPORT_SCHEDULES],
     sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS, *RELEASE_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,

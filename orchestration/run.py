@@ -29,19 +29,6 @@ def run_pipeline(
     return _execute("chairside_pipeline", instance, run_config, as_of)
 
 
-def forecast_week_before(
-    today: dt.date, *, pinned: bool, instance: dg.DagsterInstance | None = None
-) -> tuple[dg.ExecuteInProcessResult, dg.ExecuteInProcessResult | None]:
-    """The forecast the Monday run a week before `today` would have made (trained only on the
-    weeks that had ended by then), then a release that holds it, as of `today` when `pinned`,
-    else unpinned like the run before it: so this week's snapshot can show last week against
-    the forecast made before it. No release when the forecast failed."""
-    forecast = _execute("forecasts", instance, None, today - dt.timedelta(weeks=1))
-    if not forecast.success:
-        return forecast, None
-    return forecast, _execute("publish", instance, None, today if pinned else None)
-
-
 def write_snapshots(
     instance: dg.DagsterInstance | None = None, *, as_of: dt.date | None = None
 ) -> dg.ExecuteInProcessResult:

@@ -3,8 +3,8 @@
 `fct_forecasts` is appended per run, so "the forecast" of a shop and metric is the run trained
 on the latest weeks (the latest made among those: a forecast made afterwards as of an earlier
 date never replaces it), and "what was forecast" for a past week is the forecast made closest
-before it (the latest run trained before that week, i.e. its shortest horizon). Every forecast row carries its champion's
-backtest MASE and 80% coverage, and they are shown with it.
+before it (the latest run trained before that week, i.e. its shortest horizon). Every forecast
+row carries its champion's backtest MASE and 80% coverage, and they are shown with it.
 
 A forecast that did no better than seasonal naive on held-out origins is never shown, whatever
 the mart holds: the forecast run publishes seasonal naive instead of such a champion, a blocking

@@ -131,6 +131,8 @@ def test_a_forecast_as_of_a_week_back_trains_on_the_weeks_ended_by_then() -> Non
     assert series[0].trained_through_week == dt.date(2026, 11, 2)
     as_built = ended_as_of(metrics, shops, Clock(dt.date(2026, 11, 16)))
     assert as_built["is_complete"].tolist() == metrics["is_complete"].tolist()
+    a_week_back = ended_as_of(metrics, shops, Clock(dt.date(2026, 11, 16)), weeks_back=1)
+    assert a_week_back.equals(as_then)
 
 
 def test_origins_two_blocks_of_at_least_a_year_of_training_held_out_after_selection() -> None:

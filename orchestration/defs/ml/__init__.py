@@ -15,7 +15,7 @@ from orchestration.defs.ml.checks import (
 from orchestration.defs.ml.customer_scores import fct_customer_scores
 from orchestration.defs.ml.forecasts import fct_forecasts
 from orchestration.defs.ml.resources import MlflowResource
-from orchestration.defs.ml.schedules import forecasts_job, ml_weekly_job, ml_weekly_schedule
+from orchestration.defs.ml.schedules import ml_weekly_job, ml_weekly_schedule
 
 ML_ASSETS = [fct_forecasts, fct_customer_scores]
 ML_CHECKS = [
@@ -25,7 +25,7 @@ ML_CHECKS = [
     latest_forecasts_are_in_band,
     latest_scores_are_well_formed,
 ]
-ML_JOBS = [ml_weekly_job, forecasts_job]
+ML_JOBS = [ml_weekly_job]
 ML_SCHEDULES = [ml_weekly_schedule]
 ML_SENSORS = [freshness_sensor]
 ML_RESOURCES = {"mlflow": MlflowResource()}

@@ -27,16 +27,6 @@ ml_weekly_job = dg.define_asset_job(
     "publish them.",
 )
 
-forecasts_job = dg.define_asset_job(
-    "forecasts",
-    selection=dg.AssetSelection.assets(fct_forecasts),
-    executor_def=dg.in_process_executor,
-    description="Forecast every shop from the complete weeks that had ended by the run's clock, "
-    "and record it in MLflow; publishes nothing. Pinned a week back, it makes the forecast "
-    "last Monday's run would have made (`chairside demo` does, for the snapshot's "
-    '"last week against its forecast").',
-)
-
 SCHEDULE_ZONE = "America/St_Johns"
 
 

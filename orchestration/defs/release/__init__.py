@@ -5,11 +5,10 @@ Wire into `orchestration.definitions` with the lists below; they need the `relea
 `warehouse` resources.
 """
 
-from orchestration.defs.release.assets import RELEASE_KEY, publish_job, published_release
+from orchestration.defs.release.assets import RELEASE_KEY, published_release
 from orchestration.defs.release.refusals import refused_build_sensor
 
 RELEASE_ASSETS = [published_release]
 RELEASE_SENSORS = [refused_build_sensor]
-RELEASE_JOBS = [publish_job]
 
-__all__ = ["RELEASE_ASSETS", "RELEASE_JOBS", "RELEASE_KEY", "RELEASE_SENSORS"]
+__all__ = ["RELEASE_ASSETS", "RELEASE_KEY", "RELEASE_SENSORS"]

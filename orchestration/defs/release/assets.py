@@ -75,11 +75,3 @@ def _unaudited_marts(context: dg.AssetExecutionContext, releases: ReleasesResour
     ).records
     dbt_marts = set(MARTS) - {asset.key for asset in ML_ASSETS}
     return not any(record.asset_key in dbt_marts for record in built)
-
-
-publish_job = dg.define_asset_job(
-    "publish",
-    selection=dg.AssetSelection.assets(published_release),
-    description="Publish the build database's marts as they are, after a run that added rows "
-    "without publishing (the `forecasts` job).",
-)
