@@ -8,9 +8,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from chairside.settings import load_settings
 from orchestration.defs.dbt.assets import chairside_dbt_assets
 from orchestration.defs.dbt.project import dbt_project
-from orchestration.defs.ingestion.cassandra import cassandra_customers, cassandra_inquiries_by_day
+from orchestration.defs.ingestion.cassandra import cassandra_assets
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
 from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events
@@ -61,8 +62,7 @@ nightly_build = dg.ScheduleDefinition(
 defs = dg.Definitions(
     assets=[
         inbox_tables,
-        cassandra_customers,
-        cassandra_inquiries_by_day,
+        *cassandra_assets(configured=load_settings().cassandra is not None),
         kafka_events,
         chairside_dbt_assets,
         *ML_ASSETS,

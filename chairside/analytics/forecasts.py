@@ -1,9 +1,10 @@
 """Forecast queries for the Forecasts app and the owner snapshot.
 
-`fct_forecasts` is appended per run, so "the forecast" of a shop and metric is its latest run's,
-and "what was forecast" for a past week is the forecast made closest before it (the latest run
-trained before that week, i.e. its shortest horizon). Every forecast row carries its champion's
-backtest MASE and 80% coverage, and they are shown with it.
+`fct_forecasts` is appended per run, so "the forecast" of a shop and metric is the run trained
+on the latest weeks (the latest made among those: a forecast made afterwards as of an earlier
+date never replaces it), and "what was forecast" for a past week is the forecast made closest
+before it (the latest run trained before that week, i.e. its shortest horizon). Every forecast
+row carries its champion's backtest MASE and 80% coverage, and they are shown with it.
 
 A forecast that did no better than seasonal naive on held-out origins is never shown, whatever
 the mart holds: the forecast run publishes seasonal naive instead of such a champion, a blocking
@@ -38,7 +39,9 @@ def withheld(table: str) -> str:
 
 LATEST_RUNS = f"""
 latest_runs as (
-    select shop_id, metric, arg_max(forecast_run_id, created_at) as forecast_run_id
+    select
+        shop_id, metric,
+        arg_max(forecast_run_id, (trained_through_week, created_at)) as forecast_run_id
     from marts.fct_forecasts
     where {SHOPS}
     group by shop_id, metric

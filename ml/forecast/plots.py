@@ -17,6 +17,7 @@ HISTORY_WEEKS = 104
 COLOURS = {
     "seasonal_naive": "tab:green",
     "growth_seasonal_naive": "tab:blue",
+    "theta": "tab:purple",
     "mstl_ets": "tab:orange",
 }
 

@@ -2,7 +2,9 @@
 
 Only complete weeks count (docs/metrics.md): the mart's `is_complete` is false for a shop's partial
 first week (its data start mid-week) and for the week in progress, and a model must see
-neither: a half week looks like a collapse in visits. No clock is needed here; the mart decided.
+neither: a half week looks like a collapse in visits. The mart decided as of its build; a
+forecast made as of an earlier date (`ended_as_of`) also leaves out the weeks that had not ended
+by then, so it sees only the weeks that morning's run saw.
 
 Between a shop's first and last complete week:
 - a complete week without a row, or with NULL metrics, is a week without activity: a real zero
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from chairside.clock import WEEK, Clock
+
 FORECAST_METRICS = ("appointments_completed", "revenue_total")
 
 
@@ -34,6 +38,24 @@ class WeeklySeries:
     @property
     def trained_through_week(self) -> dt.date:
         return self.values.index[-1].date()
+
+
+def ended_as_of(
+    weekly: pd.DataFrame, shops: pd.DataFrame, clock: Clock, *, weeks_back: int = 0
+) -> pd.DataFrame:
+    """`weekly` with `is_complete` false for every week that had not ended `weeks_back` weeks
+    before the clock's today in its shop (`shops` has shop_id and time_zone). On the build's own
+    clock and no weeks back this changes nothing; one week back, it hides the last complete
+    week, as from the run of the Monday before. A shop missing from `shops` keeps its rows for
+    `build_weekly_series` to report."""
+    zones = shops.set_index("shop_id")["time_zone"]
+    then = {
+        shop_id: pd.Timestamp(clock.today(zone) - WEEK * weeks_back)
+        for shop_id, zone in zones.items()
+    }
+    ends = pd.to_datetime(weekly["week_start"]) + WEEK
+    ended = ends <= weekly["shop_id"].map(then).fillna(ends)
+    return weekly.assign(is_complete=weekly["is_complete"].fillna(False).astype(bool) & ended)
 
 
 def build_weekly_series(

@@ -121,6 +121,31 @@ def test_the_demo_ends_with_this_week_s_owner_snapshot_for_every_shop(
         assert str(path) in demo_build.output
 
 
+def test_the_snapshot_holds_last_week_against_the_forecast_made_before_it(
+    demo_build: DemoBuild,
+) -> None:
+    """One run, yet the snapshot of the week of 9 Nov shows it against a forecast trained only
+    on the weeks to 2 Nov: the one the Monday before would have made."""
+    for shop_id in ("queen-west", "spring-garden", "water-st"):
+        path = demo_build.settings.reports_dir / shop_id / "owner-snapshot-2026-11-09.html"
+        html = path.read_text(encoding="utf-8")
+        assert "Visits: " in html and "Revenue: " in html
+        assert html.count("the range forecast for it") == 2
+        assert "No forecast was made for this week before it began." not in html
+    trained = scalar(
+        demo_build,
+        "select list(distinct trained_through_week) from marts.fct_forecasts "
+        "where target_week_start = date '2026-11-09' and horizon_weeks = 1",
+    )
+    assert [str(week) for week in trained] == ["2026-11-02"]
+
+
+def test_cassandra_not_configured_is_never_shown_as_materialized(demo_build: DemoBuild) -> None:
+    for table in ("customers", "inquiries_by_day"):
+        key = dg.AssetKey(["cassandra", table])
+        assert demo_build.instance.get_latest_materialization_event(key) is None
+
+
 def test_the_run_ends_with_a_release_of_every_mart_that_readers_see(demo_build: DemoBuild) -> None:
     """The pipeline publishes after its checks (and the forecasts and scores) passed: the
     release readers see is that run's, with every mart's rows, and the snapshots read it."""

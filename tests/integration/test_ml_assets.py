@@ -194,7 +194,7 @@ def test_forecasts_cover_twelve_weeks_per_shop_and_metric(ml_run: MlRun) -> None
     assert set(rows["trained_through_week"].dt.date) == {LAST_WEEK}
     first_target = LAST_WEEK + dt.timedelta(weeks=1)
     assert set(rows.loc[rows["horizon_weeks"] == 1, "target_week_start"].dt.date) == {first_target}
-    assert set(rows["model"]) <= {"seasonal_naive", "growth_seasonal_naive", "mstl_ets"}
+    assert set(rows["model"]) <= {"seasonal_naive", "growth_seasonal_naive", "theta", "mstl_ets"}
     assert (rows["yhat_lower"] <= rows["yhat_upper"]).all()
     assert rows.groupby(["shop_id", "metric"])["mase"].nunique().eq(1).all()
     assert (rows["mase"] <= rows["mase_seasonal_naive"]).all()

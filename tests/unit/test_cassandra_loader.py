@@ -8,7 +8,6 @@ built by the driver's codecs (see test_cassandra_rows). The warehouse is a DuckD
 """
 
 import datetime as dt
-import logging
 import re
 import uuid
 from collections.abc import Iterator, Sequence
@@ -349,27 +348,31 @@ def session_on(crm: FakeCrm) -> Iterator[FakeCrm]:
     yield crm
 
 
-def test_the_assets_skip_without_a_cluster_and_leave_empty_tables(chairside_env: Settings) -> None:
-    instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [cassandra_assets.cassandra_customers, cassandra_assets.cassandra_inquiries_by_day],
-        resources={"warehouse": WarehouseResource()},
-        instance=instance,
-    )
+def test_without_a_cluster_dagster_lists_the_tables_as_never_materialized() -> None:
+    """No green "Materialized" for a load that read nothing: the keys stay in the asset graph
+    (dbt's sources), not executable, saying why, and no job runs them."""
+    specs = cassandra_assets.cassandra_assets(configured=False)
+    defs = dg.Definitions(assets=specs)
+    for spec, table in zip(specs, ("customers", "inquiries_by_day"), strict=True):
+        assert spec.key == dg.AssetKey(["cassandra", table])
+        assert not defs.resolve_assets_def(spec.key).is_executable
+        assert "CHAIRSIDE_CASSANDRA_HOSTS is not set" in spec.description
+    configured = cassandra_assets.cassandra_assets(configured=True)
+    assert all(asset.is_executable for asset in configured)
 
-    assert result.success
-    for node in ("cassandra__customers", "cassandra__inquiries_by_day"):
-        (materialization,) = result.asset_materializations_for_node(node)
-        assert materialization.metadata["skipped"].value is True
-        assert materialization.metadata["reason"].text == cassandra_assets.NOT_CONFIGURED
-    warnings = [
-        e.user_message for e in instance.all_logs(result.run_id) if e.level == logging.WARNING
-    ]
-    assert warnings == [cassandra_assets.NOT_CONFIGURED] * 2
-    assert "CHAIRSIDE_CASSANDRA_HOSTS is not set" in cassandra_assets.NOT_CONFIGURED
-    with duckdb.connect(str(chairside_env.duckdb_path), read_only=True) as con:
-        assert con.execute("select count(*) from raw_cassandra.customers").fetchone() == (0,)
-        assert con.execute("select count(*) from raw_cassandra.inquiries_by_day").fetchone() == (0,)
+
+def test_run_by_hand_without_a_cluster_the_assets_fail_saying_why(
+    chairside_env: Settings,
+) -> None:
+    result = dg.materialize(
+        [cassandra_assets.cassandra_customers],
+        resources={"warehouse": WarehouseResource()},
+        raise_on_error=False,
+    )
+    assert not result.success
+    assert not result.asset_materializations_for_node("cassandra__customers")
+    (failure,) = [event for event in result.all_events if event.is_step_failure]
+    assert "CHAIRSIDE_CASSANDRA_HOSTS is not set" in failure.step_failure_data.error.message
 
 
 def test_the_assets_load_from_the_configured_cluster(
@@ -396,9 +399,11 @@ def test_the_assets_load_from_the_configured_cluster(
     assert [s.hosts for s in opened] == [("10.0.0.5", "10.0.0.6")] * 2
     assert {fetch_size for _, fetch_size, _ in crm.statements} == {2}
     (customers,) = result.asset_materializations_for_node("cassandra__customers")
-    assert {
-        k: customers.metadata[k].value for k in ("skipped", "rows_read", "rows_upserted", "pages")
-    } == {"skipped": False, "rows_read": 7, "rows_upserted": 7, "pages": 4}
+    assert {k: customers.metadata[k].value for k in ("rows_read", "rows_upserted", "pages")} == {
+        "rows_read": 7,
+        "rows_upserted": 7,
+        "pages": 4,
+    }
     assert customers.metadata["source"].text == "10.0.0.5, 10.0.0.6 keyspace chairside"
 
 

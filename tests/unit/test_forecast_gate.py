@@ -131,3 +131,22 @@ def test_the_app_says_why_a_baseline_has_no_held_out_score(warehouse: Path) -> N
     assert records["New", "Revenue"].endswith("(the same week last year).")
     assert records["Water St", "Visits"].startswith("Not shown: on held-out weeks it did no ")
     assert table.set_index(["shop", "metric"]).loc[("New", "Visits"), "held-out MASE"] == "–"
+
+
+def test_a_forecast_made_later_as_of_an_earlier_week_does_not_replace_this_week_s(
+    warehouse: Path,
+) -> None:
+    """The demo makes last Monday's forecast after this Monday's: the apps and the snapshot
+    still show this week's as the forecast, and judge last week on last Monday's."""
+    made_later = forecast_rows(WEEK - dt.timedelta(weeks=1), "made-later").assign(
+        created_at=pd.Timestamp(WEEK, tz="UTC") + pd.Timedelta(days=30), yhat=50.0
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        con.register("frame", made_later)
+        con.execute("insert into marts.fct_forecasts select * from frame")
+    ahead = forecasts.next_weeks(warehouse, ("water-st",), WEEK)
+    assert set(ahead["week_start"].dt.date) == {WEEK + dt.timedelta(weeks=h) for h in (1, 2, 3, 4)}
+    last_week = forecasts.forecast_vs_actual(warehouse, Filters(("water-st",), WEEK, WEEK), WEEK)
+    assert last_week["yhat"].tolist() == [50.0]  # the latest made of those trained before it
+    champions = forecasts.champions(warehouse, ("water-st",))
+    assert set(champions["trained_through_week"].dt.date) == {WEEK}

@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from chairside.clock import Clock
 from ml.forecast.backtest import Origins, rolling_origins, score
 from ml.forecast.calibration import calibrate_backtest, conformal_quantile, with_interval
 from ml.forecast.champion import ForecastSettings, evaluate_all, evaluate_series
 from ml.forecast.csv_command import forecast_command
 from ml.forecast.models import MstlEts, recent_growth
-from ml.forecast.series import WeeklySeries, build_weekly_series
+from ml.forecast.series import WeeklySeries, build_weekly_series, ended_as_of
 
 SETTINGS = ForecastSettings()
 
@@ -107,6 +108,31 @@ def test_an_interior_incomplete_week_starts_the_series_after_it_and_says_so() ->
     assert notes == {
         "water-st": "week of 2026-09-21 is incomplete; series starts after it, on 2026-09-28"
     }
+
+
+def test_a_forecast_as_of_a_week_back_trains_on_the_weeks_ended_by_then() -> None:
+    """Pinned to Monday 9 Nov in each shop, the week of 2 Nov has ended, that of 9 Nov (complete
+    in a mart built later) has not: last Monday's run never saw it."""
+    weeks = pd.date_range("2026-10-19", periods=4, freq="W-MON")
+    metrics = pd.DataFrame(
+        {
+            "shop_id": "water-st",
+            "week_start": weeks.date,
+            "is_complete": [True, True, True, True],
+            "appointments_completed": [5, 6, 7, 8],
+            "revenue_total": 100.0,
+        }
+    )
+    shops = pd.DataFrame({"shop_id": ["water-st"], "time_zone": ["America/St_Johns"]})
+
+    as_then = ended_as_of(metrics, shops, Clock(dt.date(2026, 11, 9)))
+    series, _ = build_weekly_series(as_then, shops)
+    assert series[0].values.tolist() == [5, 6, 7]
+    assert series[0].trained_through_week == dt.date(2026, 11, 2)
+    as_built = ended_as_of(metrics, shops, Clock(dt.date(2026, 11, 16)))
+    assert as_built["is_complete"].tolist() == metrics["is_complete"].tolist()
+    a_week_back = ended_as_of(metrics, shops, Clock(dt.date(2026, 11, 16)), weeks_back=1)
+    assert a_week_back.equals(as_then)
 
 
 def test_origins_two_blocks_of_at_least_a_year_of_training_held_out_after_selection() -> None:

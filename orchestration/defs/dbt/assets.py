@@ -5,6 +5,7 @@ import os
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from ingestion.cassandra import store as cassandra_store
 from orchestration.defs.dbt import built_as_of
 from orchestration.defs.dbt.build_args import DbtBuildConfig, dbt_build_args
 from orchestration.defs.dbt.project import dbt_project
@@ -38,6 +39,8 @@ def chairside_dbt_assets(
     os.environ["CHAIRSIDE_DUCKDB_PATH"] = str(warehouse.resolved_path)
     as_of = clock.clock.as_of
     with warehouse.connect() as con:
+        # the CRM's raw tables, empty when no Cassandra is configured to load them
+        cassandra_store.ensure_schema(con)
         built = built_as_of.read(con)
         args = dbt_build_args(config, clock.clock, built)
         if "--full-refresh" in args:

@@ -1,9 +1,15 @@
 """The CRM's Cassandra tables as Dagster assets: incremental loads into raw DuckDB.
 
 The keys follow dagster-dbt's default for sources (`[source name, table]`), so the dbt staging
-models on source `cassandra` depend on these assets. Without CHAIRSIDE_CASSANDRA_HOSTS the
-assets still materialize, with the raw tables created empty and the reason in the run log and
-the metadata, so dbt staging builds on every machine.
+models on source `cassandra` depend on these assets.
+
+Without CHAIRSIDE_CASSANDRA_HOSTS there is nothing to load, and an asset that "materialized"
+nothing would show green in Dagster while Data health says the CRM was never loaded. So the
+definitions then hold the two keys as external assets (`cassandra_assets`): Dagster lists them,
+with the reason in their description, as never materialized, no job runs them, and the dbt build
+creates the raw tables empty (`store.ensure_schema`), so staging builds on every machine. A
+non-required output left unyielded would not do: Dagster then skips the whole dbt step
+downstream (dagster-io/dagster#9408).
 """
 
 import datetime as dt
@@ -23,7 +29,7 @@ from orchestration.defs.resources import WarehouseResource
 Loader = Callable[[duckdb.DuckDBPyConnection, Session, int, dt.datetime], TableLoad]
 
 NOT_CONFIGURED = (
-    "Skipped: CHAIRSIDE_CASSANDRA_HOSTS is not set, so no Cassandra cluster was read. "
+    "Not loaded: CHAIRSIDE_CASSANDRA_HOSTS is not set, so no Cassandra cluster is read. "
     "The raw_cassandra tables exist for dbt (empty unless an earlier run loaded them)."
 )
 
@@ -40,9 +46,8 @@ def _materialize(
     with warehouse.connect() as con:
         store.ensure_schema(con)
     settings = load_settings().cassandra
-    if settings is None:
-        context.log.warning(NOT_CONFIGURED)
-        return dg.MaterializeResult(metadata={"skipped": True, "reason": NOT_CONFIGURED})
+    if settings is None:  # only when run by hand: `cassandra_assets` leaves them out then
+        raise dg.Failure(NOT_CONFIGURED, allow_retries=False)
     # The session opens first: a slow or failing connect must not hold the warehouse's lock.
     with open_session(settings) as session, warehouse.connect() as con:
         result = load(con, session, settings.fetch_size, dt.datetime.now(dt.UTC))
@@ -55,7 +60,6 @@ def _materialize(
     )
     return dg.MaterializeResult(
         metadata={
-            "skipped": False,
             "source": source,
             "shops": result.shops,
             "partitions_read": result.partitions,
@@ -98,3 +102,21 @@ def cassandra_inquiries_by_day(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     return _materialize(context, warehouse, load_inquiries)
+
+
+def cassandra_assets(configured: bool) -> list[dg.AssetsDefinition | dg.AssetSpec]:
+    """The loading assets when a cluster is configured; else their keys as external assets,
+    never materialized, whose description says why (module docstring)."""
+    loaders = [cassandra_customers, cassandra_inquiries_by_day]
+    if configured:
+        return loaders
+    return [
+        dg.AssetSpec(
+            spec.key,
+            group_name=spec.group_name,
+            kinds=spec.kinds,
+            description=f"{NOT_CONFIGURED} When set: {spec.description}",
+        )
+        for loader in loaders
+        for spec in loader.specs
+    ]

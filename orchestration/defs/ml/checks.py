@@ -2,7 +2,8 @@
 
 The owner snapshots go out Monday 06:00 shop time, first in St. John's; forecasts and scores
 must have been rebuilt in the six hours before. The content checks look at the latest run only
-and block what reads the marts downstream (the snapshots) when they fail.
+(of forecasts, the one trained on the latest weeks, as the apps and snapshots read them) and
+block what reads the marts downstream (the snapshots) when they fail.
 """
 
 import datetime as dt
@@ -41,7 +42,8 @@ FORECAST_PROBLEMS_SQL = """
 with latest as (
     select * from marts.fct_forecasts
     where forecast_run_id = (
-        select forecast_run_id from marts.fct_forecasts order by created_at desc limit 1
+        select forecast_run_id from marts.fct_forecasts
+        order by trained_through_week desc, created_at desc limit 1
     )
 ),
 per_series as (
@@ -72,7 +74,8 @@ FORECAST_BANDS_SQL = f"""
 with latest as (
     select * from marts.fct_forecasts
     where forecast_run_id = (
-        select forecast_run_id from marts.fct_forecasts order by created_at desc limit 1
+        select forecast_run_id from marts.fct_forecasts
+        order by trained_through_week desc, created_at desc limit 1
     )
 )
 select distinct shop_id, metric, model, mase, mase_seasonal_naive, coverage_80
