@@ -15,6 +15,7 @@ from mlflow import MlflowClient
 
 from chairside.settings import Settings
 from ml.clv.simulate import BgNbdParams, GammaGammaParams, simulate_visits
+from ml.forecast.models import CANDIDATES
 from ml.forecast.tracking import registered_model_name
 from ml.tables import CUSTOMER_SCORES, FORECASTS
 from orchestration.defs.ml import ML_ASSETS, MlflowResource
@@ -259,7 +260,7 @@ def test_mlflow_has_a_run_per_series_and_candidate_and_a_champion_per_series(ml_
     store = Path(tracking_uri.removeprefix("sqlite:///")).parent
     assert experiment.artifact_location == (store / "artifacts").as_uri()
     runs = client.search_runs([experiment.experiment_id], "tags.shop_id != ''")
-    assert len(runs) == len(SHOPS) * 2 * 3
+    assert len(runs) == len(SHOPS) * 2 * len(CANDIDATES)  # a run per candidate
     for run in runs:
         assert run.info.status == "FINISHED"
         assert run.data.tags["dagster_run_id"] == result.run_id
