@@ -81,8 +81,9 @@ final as (
         coalesce(occupied.occupied_minutes, 0) as occupied_minutes,
         coalesce(open_hours.staff_minutes_available, 0) as staff_minutes_available,
         -- an open hour nobody was booked in is 0% used, not unknown
-        {{ safe_divide('coalesce(occupied.occupied_minutes, 0)', 'open_hours.staff_minutes_available') }}
-            as utilization
+        {{ safe_divide(
+            'coalesce(occupied.occupied_minutes, 0)', 'open_hours.staff_minutes_available'
+        ) }} as utilization
     from open_hours
     full outer join occupied using (shop_id, hour_start)
 )

@@ -46,8 +46,9 @@ final as (
         aggregated.revenue_service,
         {{ safe_divide('aggregated.visits', 'sum(aggregated.visits) over shop_week') }}
             as share_of_visits,
-        {{ safe_divide('aggregated.revenue_service', 'sum(aggregated.revenue_service) over shop_week') }}
-            as share_of_revenue,
+        {{ safe_divide(
+            'aggregated.revenue_service', 'sum(aggregated.revenue_service) over shop_week'
+        ) }} as share_of_revenue,
         {{ as_of_date('shops.time_zone') }} as as_of_date,
         now() as refreshed_at
     from aggregated
