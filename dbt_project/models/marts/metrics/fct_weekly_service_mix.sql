@@ -7,11 +7,7 @@ with rebuild as (
 ),
 
 visits as (
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and appointments.week_start >= rebuild.from_week
+    {{ rows_in_weeks_to_rebuild(ref('fct_appointments'), 'appointments') }}
     where appointments.status = 'completed'
 ),
 

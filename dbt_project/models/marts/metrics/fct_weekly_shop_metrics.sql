@@ -24,19 +24,15 @@ rebuild as (
 
 appointments as (
     -- the weeks computed, and the one before them; a booking counts in the week it was made
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and greatest(appointments.week_start, appointments.booked_week_start)
-            >= rebuild.from_week - 7
+    {{ rows_in_weeks_to_rebuild(
+        ref('fct_appointments'), 'appointments',
+        week='greatest(appointments.week_start, appointments.booked_week_start)',
+        weeks_before=1,
+    ) }}
 ),
 
 calls as (
-    select calls.*
-    from {{ ref('fct_calls') }} as calls
-    inner join rebuild
-        on rebuild.shop_id = calls.shop_id and calls.week_start >= rebuild.from_week - 7
+    {{ rows_in_weeks_to_rebuild(ref('fct_calls'), 'calls', weeks_before=1) }}
 ),
 
 weeks as (
