@@ -93,14 +93,9 @@ discounts as (
 ),
 
 capacity as (
-    select
-        roster.shop_id,
-        cast({{ dbt.date_trunc('month', 'roster.day') }} as date) as month_start,
-        sum(calendar.open_minutes) as staff_minutes_available
-    from {{ ref('int_staff__roster_days') }} as roster
-    inner join {{ ref('int_shops__calendar') }} as calendar
-        on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day)
-    group by all
+    {{ staff_minutes_available(
+        'cast(' ~ dbt.date_trunc('month', 'roster.day') ~ ' as date)', 'month_start'
+    ) }}
 ),
 
 joined as (

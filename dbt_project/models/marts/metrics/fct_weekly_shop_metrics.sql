@@ -104,16 +104,9 @@ booking_metrics as (
 ),
 
 capacity as (
-    select
-        roster.shop_id,
-        {{ week_start('roster.day') }} as week_start,
-        sum(calendar.open_minutes) as staff_minutes_available
-    from {{ ref('int_staff__roster_days') }} as roster
-    inner join {{ ref('int_shops__calendar') }} as calendar
-        on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day)
-    inner join rebuild
-        on rebuild.shop_id = roster.shop_id and roster.day >= rebuild.from_week - 7
-    group by all
+    {{ staff_minutes_available(
+        week_start('roster.day'), 'week_start', rebuild_weeks_before=1
+    ) }}
 ),
 
 retention as (
