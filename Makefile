@@ -40,6 +40,9 @@ lint: setup
 	ruff check .
 	ruff format --check .
 	cd dbt_project && dbt parse --warn-error-options '{"error": "all"}' --quiet
+	# the dbt templater compiles each model; it needs no warehouse, only a connection
+	CHAIRSIDE_DUCKDB_PATH=:memory: sqlfluff lint dbt_project/models dbt_project/tests \
+		--processes 2 --disable-progress-bar --nocolor
 
 test-unit: setup
 	pytest tests/unit -q

@@ -18,10 +18,16 @@ import pandas as pd
 
 from chairside.analytics.catalog import Catalog
 from chairside.analytics.filters import SHOPS, Filters, in_range
-from chairside.analytics.insights import NORM_WEEKS, RECENT_WEEKS, ShopHistory
+from chairside.analytics.insights import NORM_WEEKS, RECENT_WEEKS, RETENTION, ShopHistory
 from chairside.warehouse import read_frame
 
 HISTORY_WEEKS = 60
+
+
+def _known_only(column: str | None) -> str:
+    return f"case when m.{RETENTION.name} is not null then m.{column} else 0 end as {column}"
+
+
 DETAIL_WEEKS = RECENT_WEEKS + NORM_WEEKS
 
 COUNTS = (
@@ -33,7 +39,7 @@ COUNTS = (
     "appointments_no_show",
     "appointments_cancelled",
     "visits_rebooked",
-    "new_clients_matured",
+    "new_clients",
     "new_clients_retained_90d",
 )
 
@@ -63,11 +69,10 @@ select
     m.appointments_scheduled, m.appointments_completed,
     m.appointments_no_show, m.appointments_cancelled,
     m.visits_rebooked,
-    -- a week's 90-day retention counts only once its 90 days have passed (the rate is set)
-    case when m.new_client_retention_90d is not null then m.new_clients else 0 end
-        as new_clients_matured,
-    case when m.new_client_retention_90d is not null then m.new_clients_retained_90d else 0 end
-        as new_clients_retained_90d,
+    -- a week's 90-day retention counts only once its 90 days have passed (the rate is set):
+    -- until then its new clients are no trials of the retention rule
+    {_known_only(RETENTION.denominator)},
+    {_known_only(RETENTION.numerator)},
     services.services
 from marts.fct_weekly_shop_metrics as m
 left join missed using (shop_id, week_start)

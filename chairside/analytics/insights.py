@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chairside.metric_registry import weekly_metric
+
 RECENT_WEEKS = 4
 NORM_WEEKS = 12
 YEAR_WEEKS = 52
@@ -26,8 +28,9 @@ MIN_Z = 2.0
 # Services are compared many at a time; a stricter bar keeps one of eight from shifting by chance.
 MIN_Z_SERVICES = 3.0
 MIN_TRIALS = 30  # below this a shop's rate moves by whole points from one client
+RETENTION = weekly_metric("new_client_retention_90d")
 # A week's 90-day retention is known 90 days after the week's last day: 13 weeks later.
-RETENTION_DELAY_WEEKS = 13
+RETENTION_DELAY_WEEKS = math.ceil(RETENTION.known_after_days / 7)
 
 
 @dataclass(frozen=True)
@@ -104,15 +107,15 @@ def period(weeks: int, last_week: dt.date) -> str:
 
 @dataclass(frozen=True)
 class _RateRule:
-    """A rate over a recent window against the shop's norm in the weeks just before it.
+    """A rate of the metrics registry over a recent window against the shop's norm in the weeks
+    just before it: its numerator are the hits, its denominator the trials.
 
     `weeks_back` moves both windows back from the reporting week, for a rate that is only known
     some time after its week (90-day retention).
     """
 
     name: str
-    hits: str
-    trials: str
+    metric: str  # a rate of the weekly metrics registry
     recent_weeks: int
     worse_when_higher: bool
     min_points: float  # the smallest change in percentage points worth an owner's time
@@ -120,17 +123,23 @@ class _RateRule:
     recommendation: str
     weeks_back: int = 0
 
+    @property
+    def hits(self) -> str:
+        return str(weekly_metric(self.metric).numerator)
+
+    @property
+    def trials(self) -> str:
+        return str(weekly_metric(self.metric).denominator)
+
     def __call__(self, shop: ShopHistory) -> list[Insight]:
-        columns = [self.hits, self.trials]
-        recent = shop.totals(columns, self.recent_weeks, self.weeks_back)
-        norm = shop.totals(columns, NORM_WEEKS, self.weeks_back + self.recent_weeks)
-        z = _pooled_z(
-            (recent[self.hits], recent[self.trials]), (norm[self.hits], norm[self.trials])
-        )
+        hits, trials = self.hits, self.trials
+        recent = shop.totals([hits, trials], self.recent_weeks, self.weeks_back)
+        norm = shop.totals([hits, trials], NORM_WEEKS, self.weeks_back + self.recent_weeks)
+        z = _pooled_z((recent[hits], recent[trials]), (norm[hits], norm[trials]))
         if z is None:
             return []
-        recent_rate = recent[self.hits] / recent[self.trials]
-        norm_rate = norm[self.hits] / norm[self.trials]
+        recent_rate = recent[hits] / recent[trials]
+        norm_rate = norm[hits] / norm[trials]
         worse = z if self.worse_when_higher else -z
         if worse < MIN_Z or abs(recent_rate - norm_rate) * 100 < self.min_points:
             return []
@@ -142,7 +151,7 @@ class _RateRule:
                 headline=self.headline.format(name=shop.shop_name),
                 evidence=(
                     f"{recent_rate:.1%} in {period(self.recent_weeks, last_week)} "
-                    f"({recent[self.hits]:.0f} of {recent[self.trials]:.0f}) against "
+                    f"({recent[hits]:.0f} of {recent[trials]:.0f}) against "
                     f"{norm_rate:.1%} in the {NORM_WEEKS} weeks before."
                 ),
                 recommendation=self.recommendation,
@@ -153,8 +162,7 @@ class _RateRule:
 
 NO_SHOWS_ABOVE_NORM = _RateRule(
     name="no_shows_above_norm",
-    hits="appointments_no_show",
-    trials="appointments_scheduled",
+    metric="no_show_rate",
     recent_weeks=1,
     worse_when_higher=True,
     min_points=2.0,
@@ -165,8 +173,7 @@ NO_SHOWS_ABOVE_NORM = _RateRule(
 
 CANCELLATIONS_ABOVE_NORM = _RateRule(
     name="cancellations_above_norm",
-    hits="appointments_cancelled",
-    trials="appointments_scheduled",
+    metric="cancellation_rate",
     recent_weeks=1,
     worse_when_higher=True,
     min_points=3.0,
@@ -177,8 +184,7 @@ CANCELLATIONS_ABOVE_NORM = _RateRule(
 
 REBOOKING_FALLING = _RateRule(
     name="rebooking_falling",
-    hits="visits_rebooked",
-    trials="appointments_completed",
+    metric="rebooking_rate",
     recent_weeks=RECENT_WEEKS,
     worse_when_higher=False,
     min_points=3.0,
@@ -189,8 +195,7 @@ REBOOKING_FALLING = _RateRule(
 
 ANSWER_RATE_FALLING = _RateRule(
     name="answer_rate_falling",
-    hits="calls_answered",
-    trials="calls_total",
+    metric="call_answer_rate",
     recent_weeks=RECENT_WEEKS,
     worse_when_higher=False,
     min_points=3.0,
@@ -201,8 +206,7 @@ ANSWER_RATE_FALLING = _RateRule(
 
 NEW_CLIENT_RETENTION_FALLING = _RateRule(
     name="new_client_retention_falling",
-    hits="new_clients_retained_90d",
-    trials="new_clients_matured",
+    metric=RETENTION.name,
     recent_weeks=RECENT_WEEKS * 2,
     worse_when_higher=False,
     min_points=5.0,

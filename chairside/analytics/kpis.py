@@ -1,5 +1,9 @@
 """Every weekly metric of docs/metrics.md, under its docs/metrics.md name, re-aggregated correctly.
 
+The metrics themselves (label, family, numerator and denominator of each rate) come from the one
+registry that dbt computes the mart from (`chairside/metric_registry.py`); this module only says
+how each kind of metric re-aggregates.
+
 `fct_weekly_shop_metrics` holds one row per shop and week, with each rate's numerator and
 denominator next to it. Over several shops (or weeks) a rate is the sum of its numerators over the
 sum of its denominators, never the mean of the rates: a quiet shop's 50% must not weigh as much as
@@ -27,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from chairside.analytics.filters import SHOPS, WEEK, Filters
+from chairside.metric_registry import Kind, MetricDefinition, weekly_metrics
 from chairside.warehouse import read_frame
 
 
@@ -68,122 +73,50 @@ class Kpi:
         )
 
 
-def _count(name: str, label: str, family: Family, better: bool | None = True) -> Kpi:
-    return Kpi(name, label, family, Unit.COUNT, f"sum(m.{name})", higher_is_better=better)
+# Means whose parts are not in the mart: the visit intervals of the same shop-weeks (`gaps`).
+_MEANS_FROM_APPOINTMENTS = {
+    "avg_visit_interval_days": ("sum(gaps.interval_days)", "sum(gaps.intervals)"),
+}
 
 
-def _money(name: str, label: str) -> Kpi:
-    return Kpi(name, label, Family.MONEY, Unit.MONEY, f"sum(m.{name})")
+def _parts(metric: MetricDefinition) -> tuple[str | None, str | None]:
+    """The SQL aggregates over the mart's rows (`m`) that re-aggregate `metric`."""
+    name = metric.name
+    if metric.kind in (Kind.COUNT, Kind.MONEY):
+        return f"sum(m.{name})", None
+    if metric.kind is Kind.RATE:
+        # a rate known only some time after its week counts the weeks that have it (not NULL)
+        known = f" filter (where m.{name} is not null)" if metric.known_after_days else ""
+        return f"sum(m.{metric.numerator}){known}", f"sum(m.{metric.denominator}){known}"
+    if metric.kind is Kind.MEAN and metric.weight:
+        return (
+            f"sum(m.{name} * m.{metric.weight})",
+            f"sum(m.{metric.weight}) filter (where m.{name} is not null)",
+        )
+    if metric.kind is Kind.MEAN:
+        return _MEANS_FROM_APPOINTMENTS[name]
+    return None, None  # growth: computed by the query from the weeks' values
 
 
-# A retention rate only counts the weeks old enough to have one (NULL in the mart until 90 days).
-_MATURE = "filter (where m.new_client_retention_90d is not null)"
+def _kpi(metric: MetricDefinition) -> Kpi:
+    numerator, denominator = _parts(metric)
+    return Kpi(
+        metric.name,
+        metric.label,
+        Family(metric.family),
+        Unit(metric.unit),
+        numerator,
+        denominator,
+        higher_is_better=metric.higher_is_better,
+        pending=(
+            f"Known {metric.known_after_days} days after the week"
+            if metric.known_after_days
+            else None
+        ),
+    )
 
-KPIS: tuple[Kpi, ...] = (
-    _count("calls_total", "Calls", Family.CALLS),
-    _count("calls_answered", "Answered calls", Family.CALLS),
-    _count("calls_missed", "Missed calls", Family.CALLS, better=False),
-    _count("calls_after_hours", "After-hours calls", Family.CALLS, better=None),
-    Kpi(
-        "call_answer_rate",
-        "Answer rate",
-        Family.CALLS,
-        Unit.RATE,
-        "sum(m.calls_answered)",
-        "sum(m.calls_total)",
-    ),
-    Kpi(
-        "avg_call_duration_sec",
-        "Avg answered call",
-        Family.CALLS,
-        Unit.SECONDS,
-        "sum(m.avg_call_duration_sec * m.calls_answered)",
-        "sum(m.calls_answered) filter (where m.avg_call_duration_sec is not null)",
-        higher_is_better=None,
-    ),
-    Kpi(
-        "call_conversion_rate",
-        "Calls converted to bookings",
-        Family.CALLS,
-        Unit.RATE,
-        "sum(m.calls_converted)",
-        "sum(m.calls_answered)",
-    ),
-    _count("appointments_scheduled", "Scheduled", Family.APPOINTMENTS),
-    _count("appointments_completed", "Visits (completed)", Family.APPOINTMENTS),
-    _count("appointments_no_show", "No-shows", Family.APPOINTMENTS, better=False),
-    _count("appointments_cancelled", "Cancellations", Family.APPOINTMENTS, better=False),
-    _count("appointments_booked", "Bookings made", Family.APPOINTMENTS),
-    Kpi(
-        "no_show_rate",
-        "No-show rate",
-        Family.APPOINTMENTS,
-        Unit.RATE,
-        "sum(m.appointments_no_show)",
-        "sum(m.appointments_scheduled)",
-        higher_is_better=False,
-    ),
-    Kpi(
-        "cancellation_rate",
-        "Cancellation rate",
-        Family.APPOINTMENTS,
-        Unit.RATE,
-        "sum(m.appointments_cancelled)",
-        "sum(m.appointments_scheduled)",
-        higher_is_better=False,
-    ),
-    Kpi(
-        "utilization",
-        "Utilization",
-        Family.APPOINTMENTS,
-        Unit.RATE,
-        "sum(m.occupied_minutes)",
-        "sum(m.staff_minutes_available)",
-    ),
-    _money("revenue_service", "Service revenue"),
-    _money("revenue_product", "Product revenue"),
-    _money("revenue_total", "Revenue"),
-    _money("tips", "Tips"),
-    Kpi(
-        "avg_ticket",
-        "Average ticket",
-        Family.MONEY,
-        Unit.MONEY,
-        "sum(m.revenue_total)",
-        "sum(m.appointments_completed)",
-    ),
-    Kpi("revenue_wow_growth", "Revenue vs previous week", Family.MONEY, Unit.RATE, None),
-    _count("clients_served", "Clients served", Family.CLIENTS),
-    _count("new_clients", "New clients", Family.CLIENTS),
-    _count("returning_clients", "Returning clients", Family.CLIENTS),
-    Kpi(
-        "rebooking_rate",
-        "Rebooking rate",
-        Family.CLIENTS,
-        Unit.RATE,
-        "sum(m.visits_rebooked)",
-        "sum(m.appointments_completed)",
-    ),
-    Kpi(
-        "new_client_retention_90d",
-        "New-client 90-day retention",
-        Family.CLIENTS,
-        Unit.RATE,
-        f"sum(m.new_clients_retained_90d) {_MATURE}",
-        f"sum(m.new_clients) {_MATURE}",
-        pending="Known 90 days after the week",
-    ),
-    Kpi(
-        "avg_visit_interval_days",
-        "Avg days between visits",
-        Family.CLIENTS,
-        Unit.DAYS,
-        "sum(gaps.interval_days)",
-        "sum(gaps.intervals)",
-        higher_is_better=False,
-    ),
-)
 
+KPIS: tuple[Kpi, ...] = tuple(_kpi(metric) for metric in weekly_metrics().values())
 KPI_BY_NAME = {kpi.name: kpi for kpi in KPIS}
 WOW = KPI_BY_NAME["revenue_wow_growth"]
 

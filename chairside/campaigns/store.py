@@ -11,32 +11,21 @@ import duckdb
 from chairside.campaigns.split import Split
 from chairside.warehouse import transaction
 
-# The same tables as dbt_project/macros/create_campaign_tables.sql (checked by a unit test).
-DDL = """
-create schema if not exists ops;
-create table if not exists ops.campaigns (
-    campaign_id varchar not null,
-    shop_id varchar not null,
-    rule varchar not null,
-    exported_on date not null,
-    control_share double not null,
-    seed bigint not null,
-    created_at timestamptz not null
-);
-create table if not exists ops.campaign_members (
-    campaign_id varchar not null,
-    customer_key varchar,
-    arm varchar not null,
-    customer_id varchar
-);
--- a member is recorded by its resolved client (an export) or by the booking system's
--- customer id (a campaign played or run elsewhere: int_campaigns__members resolves it);
--- a register made before the customer id was added gets it
-alter table ops.campaign_members add column if not exists customer_id varchar;
-alter table ops.campaign_members alter column customer_key drop not null;
-"""
-
 MACRO = Path(__file__).parents[2] / "dbt_project" / "macros" / "create_campaign_tables.sql"
+
+
+def _macro_body(path: Path) -> str:
+    """The SQL inside the dbt macro that creates the register before every build: the tables are
+    declared once, there, and an export on a warehouse dbt has not built yet runs the same DDL."""
+    text = path.read_text()
+    start = text.index("%}", text.index("{% macro")) + 2
+    body = text[start : text.index("{% endmacro")]
+    if "{{" in body or "{%" in body:
+        raise ValueError(f"{path}: the campaign DDL must stay plain SQL, without Jinja")
+    return body
+
+
+DDL = _macro_body(MACRO)
 
 
 class CampaignExists(ValueError):

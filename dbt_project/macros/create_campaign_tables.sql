@@ -1,6 +1,7 @@
 {#- The campaign register (written by `chairside campaign export`, read by fct_campaign_results):
-    created empty before every build so a warehouse without any campaign still builds. The same
-    DDL is chairside/campaigns/store.py's; tests/unit/test_campaign_store.py checks they agree. -#}
+    created empty before every build so a warehouse without any campaign still builds. The one
+    declaration of these tables: chairside/campaigns/store.py runs this body as it stands before
+    an export, so it stays plain SQL, without Jinja. -#}
 {% macro create_campaign_tables() %}
     create schema if not exists ops;
     create table if not exists ops.campaigns (

@@ -53,3 +53,16 @@
     group by shop_id
     {%- endif -%}
 {%- endmacro %}
+
+{#- The rows of `relation` (read as `alias`) that fall in the weeks a weekly mart recomputes:
+    its CTE `rebuild` (weeks_to_rebuild() above) gives each shop's first such week, and
+    `weeks_before` widens it for a metric that compares with earlier weeks. `week` dates a row
+    (default: its `week_start`). -#}
+{% macro rows_in_weeks_to_rebuild(relation, alias, week=none, weeks_before=0) -%}
+    select {{ alias }}.*
+    from {{ relation }} as {{ alias }}
+    inner join rebuild
+        on rebuild.shop_id = {{ alias }}.shop_id
+        and {{ week or alias ~ '.week_start' }} >= rebuild.from_week
+        {%- if weeks_before %} - {{ 7 * weeks_before }}{% endif %}
+{%- endmacro %}

@@ -146,7 +146,7 @@ def test_visits_below_last_year_needs_a_year_of_history() -> None:
 def test_new_client_retention_is_judged_on_cohorts_old_enough() -> None:
     """Only cohorts 13+ weeks old have a 90-day verdict: the recent window starts there."""
     history = shop(
-        new_clients_matured=series(40),
+        new_clients=series(40),
         new_clients_retained_90d=series(20, recent=8, weeks=8, back=13),
     )
     (insight,) = find_insights([history])

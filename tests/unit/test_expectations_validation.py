@@ -118,7 +118,7 @@ def test_clean_weekly_metrics_pass() -> None:
 
     assert result.passed
     assert result.metadata["row_count"].value == WEEKS
-    assert result.metadata["evaluated_expectations"].value == 32
+    assert result.metadata["evaluated_expectations"].value == 27
     assert result.metadata["unsuccessful_expectations"].data == []
 
 
@@ -136,18 +136,6 @@ def test_a_rate_above_one_fails_its_range_and_names_the_week() -> None:
     assert failure["examples"] == [1.25]
     assert failure["example_rows"] == [{"shop_id": "water-st", "week_start": "2026-01-26 00:00:00"}]
     assert "call_answer_rate" in result.description
-
-
-def test_a_second_row_for_a_shop_week_fails_the_grain() -> None:
-    frame = weekly_metrics()
-    frame = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)
-
-    result = check("marts.fct_weekly_shop_metrics", frame)
-
-    assert set(failures(result)) == {
-        ("expect_compound_columns_to_be_unique", "shop_id,week_start"),
-    }
-    assert result.severity == dg.AssetCheckSeverity.ERROR
 
 
 def test_utilization_may_exceed_one_in_few_weeks_but_never_by_half() -> None:
@@ -174,19 +162,6 @@ def test_clean_appointments_pass() -> None:
     assert check("marts.fct_appointments", appointments()).passed
 
 
-def test_an_unknown_status_fails_the_status_set() -> None:
-    frame = appointments()
-    frame.loc[1, "status"] = "done"
-
-    result = check("marts.fct_appointments", frame)
-
-    failure = failures(result)[("expect_column_values_to_be_in_set", "status")]
-    assert failure["severity"] == "critical"
-    assert failure["examples"] == ["done"]
-    assert failure["example_rows"] == [{"appointment_id": "a-2"}]
-    assert result.severity == dg.AssetCheckSeverity.ERROR
-
-
 def test_revenue_on_a_cancelled_appointment_fails_its_row_condition() -> None:
     frame = appointments()
     frame.loc[2, "revenue_total"] = 20.0
@@ -199,21 +174,12 @@ def test_revenue_on_a_cancelled_appointment_fails_its_row_condition() -> None:
     assert not result.passed
 
 
-def test_a_duplicate_appointment_fails_uniqueness() -> None:
-    frame = appointments()
-    frame.loc[3, "appointment_id"] = "a-1"
-
-    failed = failures(check("marts.fct_appointments", frame))
-
-    assert failed[("expect_column_values_to_be_unique", "appointment_id")]["unexpected_count"] == 2
-
-
 def test_only_warnings_failing_gives_a_warning_that_does_not_block() -> None:
     frame = appointments()
-    frame.loc[0, "channel"] = "carrier pigeon"
+    frame.loc[2, "cancelled_by"] = "carrier pigeon"
 
     result = check("marts.fct_appointments", frame)
 
     assert not result.passed
     assert result.severity == dg.AssetCheckSeverity.WARN
-    assert set(failures(result)) == {("expect_column_values_to_be_in_set", "channel")}
+    assert set(failures(result)) == {("expect_column_values_to_be_in_set", "cancelled_by")}

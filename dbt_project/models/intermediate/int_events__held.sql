@@ -1,12 +1,13 @@
--- Valid events and CRM rows the marts cannot place yet, one row each, with why (docs/contracts.md: one
--- record never stops the warehouse). An event or a CRM row is held while its shop is in no shops
--- file, and a lifecycle event while its appointment has no `booked` event. CRM rows have no
--- event id: theirs is the row's key in its raw table. The CRM's rows are read raw: this view is
--- read by the apps, whose connections lack the staging views' phone and email functions. Nothing here is dropped: the
--- marts leave these events out, the data-health app shows them, the reconciling tests count
--- them as accounted for, and once the shop or the booking arrives they stop being held and
--- fct_appointments / fct_calls take them on their next build (their affected sets include the
--- appointments with a new event and every event of a shop loaded since).
+-- Valid events and CRM rows the marts cannot place yet, one row each, with why
+-- (docs/contracts.md: one record never stops the warehouse). An event or a CRM row is held while
+-- its shop is in no shops file, and a lifecycle event while its appointment has no `booked`
+-- event. CRM rows have no event id: theirs is the row's key in its raw table. The CRM's rows are
+-- read raw: this view is read by the apps, whose connections lack the staging views' phone and
+-- email functions. Nothing here is dropped: the marts leave these events out, the data-health
+-- app shows them, the reconciling tests count them as accounted for, and once the shop or the
+-- booking arrives they stop being held and fct_appointments / fct_calls take them on their next
+-- build (their affected sets include the appointments with a new event and every event of a
+-- shop loaded since).
 with shops as (
     select shop_id from {{ ref('stg_inbox__shops') }}
 ),
@@ -36,77 +37,34 @@ appointments as (
         ingested_at as first_seen
     from appointment_events
     where shop_id not in (select shop_id from shops) or bookings = 0
-),
-
-calls as (
-    select
-        'calls' as source,
-        event_id,
-        shop_id,
-        call_id as entity_id,
-        concat('shop ', shop_id, ' is in no shops file') as reason,
-        ingested_at as first_seen
-    from {{ known_as_of(ref('stg_kafka__call_events')) }}
-    where shop_id not in (select shop_id from shops)
-),
-
-inquiries as (
-    select
-        'inquiries' as source,
-        event_id,
-        shop_id,
-        inquiry_id as entity_id,
-        concat('shop ', shop_id, ' is in no shops file') as reason,
-        ingested_at as first_seen
-    from {{ known_as_of(ref('stg_kafka__inquiry_events'), at='inquired_at') }}
-    where shop_id not in (select shop_id from shops)
-),
-
-customers as (
-    -- identity resolution (int_customers__identity_records) leaves them out meanwhile
-    select
-        'customers' as source,
-        event_id,
-        shop_id,
-        customer_id as entity_id,
-        concat('shop ', shop_id, ' is in no shops file') as reason,
-        ingested_at as first_seen
-    from {{ known_as_of(ref('stg_kafka__customer_events')) }}
-    where shop_id not in (select shop_id from shops)
-),
-
-cassandra_customers as (
-    select
-        'cassandra_customers' as source,
-        concat(shop_id, '/', customer_id) as event_id,
-        shop_id,
-        customer_id as entity_id,
-        concat('shop ', shop_id, ' is in no shops file') as reason,
-        loaded_at as first_seen
-    from {{ source('cassandra', 'customers') }}
-    where shop_id not in (select shop_id from shops)
-),
-
-cassandra_inquiries as (
-    select
-        'cassandra_inquiries' as source,
-        cast(inquiry_id as varchar) as event_id,
-        shop_id,
-        cast(inquiry_id as varchar) as entity_id,
-        concat('shop ', shop_id, ' is in no shops file') as reason,
-        loaded_at as first_seen
-    from {{ known_as_of(source('cassandra', 'inquiries_by_day'), at='created_at') }}
-    where shop_id not in (select shop_id from shops)
 )
 
+{#- Rows held only because their shop is in no shops file, per source: where they are read,
+    their event id, the id of what they describe, and when they were first seen. Customers are
+    also left out of identity resolution (int_customers__identity_records) meanwhile. -#}
+{%- set held_for_their_shop = [
+    ('calls', known_as_of(ref('stg_kafka__call_events')),
+        'event_id', 'call_id', 'ingested_at'),
+    ('inquiries', known_as_of(ref('stg_kafka__inquiry_events'), at='inquired_at'),
+        'event_id', 'inquiry_id', 'ingested_at'),
+    ('customers', known_as_of(ref('stg_kafka__customer_events')),
+        'event_id', 'customer_id', 'ingested_at'),
+    ('cassandra_customers', source('cassandra', 'customers'),
+        "concat(shop_id, '/', customer_id)", 'customer_id', 'loaded_at'),
+    ('cassandra_inquiries', known_as_of(source('cassandra', 'inquiries_by_day'), at='created_at'),
+        'cast(inquiry_id as varchar)', 'cast(inquiry_id as varchar)', 'loaded_at'),
+] %}
+
 select * from appointments
+{%- for source_name, relation, event_id, entity_id, first_seen in held_for_their_shop %}
 union all
-select * from calls
-union all
-select * from inquiries
-union all
-select * from customers
-union all
-select * from cassandra_customers
-union all
-select * from cassandra_inquiries
+select
+    '{{ source_name }}' as source,
+    {{ event_id }} as event_id,
+    shop_id,
+    {{ entity_id }} as entity_id,
+    concat('shop ', shop_id, ' is in no shops file') as reason,
+    {{ first_seen }} as first_seen
+from {{ relation }}
+where shop_id not in (select shop_id from shops)
+{%- endfor %}

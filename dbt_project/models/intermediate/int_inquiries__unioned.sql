@@ -1,9 +1,8 @@
 -- Inquiries from every source on one timeline, before identity resolution. The front-desk form
 -- writes an inquiry both to the CRM and to the topic under one `inquiry_id`: it counts once, as
 -- the CRM's row (the CRM's rows were here first, so their keys in fct_inquiries stay put).
-with inbox as (
-    select
-        'inbox' as source,
+{#- the columns every source has under the same name; gender and channel follow per source -#}
+{%- set common_columns -%}
         inquiry_id as source_inquiry_id,
         shop_id,
         inquired_at,
@@ -12,6 +11,12 @@ with inbox as (
         phone_e164,
         email,
         age,
+{%- endset %}
+
+with inbox as (
+    select
+        'inbox' as source,
+        {{ common_columns }}
         gender,
         message,
         cast(null as varchar) as channel
@@ -21,14 +26,7 @@ with inbox as (
 cassandra as (
     select
         'cassandra' as source,
-        inquiry_id as source_inquiry_id,
-        shop_id,
-        inquired_at,
-        customer_name,
-        phone_raw,
-        phone_e164,
-        email,
-        age,
+        {{ common_columns }}
         normalize_gender(gender) as gender,
         message,
         channel
@@ -39,14 +37,7 @@ kafka as (
     -- a re-sent inquiry is one inquiry: its latest version
     select
         'kafka' as source,
-        inquiry_id as source_inquiry_id,
-        shop_id,
-        inquired_at,
-        customer_name,
-        phone_raw,
-        phone_e164,
-        email,
-        age,
+        {{ common_columns }}
         normalize_gender(gender) as gender,
         message,
         channel

@@ -93,14 +93,9 @@ discounts as (
 ),
 
 capacity as (
-    select
-        roster.shop_id,
-        cast({{ dbt.date_trunc('month', 'roster.day') }} as date) as month_start,
-        sum(calendar.open_minutes) as staff_minutes_available
-    from {{ ref('int_staff__roster_days') }} as roster
-    inner join {{ ref('int_shops__calendar') }} as calendar
-        on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day)
-    group by all
+    {{ staff_minutes_available(
+        'cast(' ~ dbt.date_trunc('month', 'roster.day') ~ ' as date)', 'month_start'
+    ) }}
 ),
 
 joined as (
@@ -111,15 +106,11 @@ joined as (
         coverage.covered_from,
         coverage.covered_through,
         coverage.as_of_date,
-        coalesce(visit_metrics.visits, 0) as visits,
-        coalesce(visit_metrics.revenue_service, 0) as revenue_service,
-        coalesce(visit_metrics.revenue_service_premium, 0) as revenue_service_premium,
-        coalesce(visit_metrics.revenue_service_priced, 0) as revenue_service_priced,
-        coalesce(visit_metrics.list_price_delivered, 0) as list_price_delivered,
-        coalesce(visit_metrics.visits_rebooked, 0) as visits_rebooked,
-        coalesce(visit_metrics.new_clients, 0) as new_clients,
-        coalesce(visit_metrics.new_clients_retained_90d, 0) as new_clients_retained_90d,
-        coalesce(visit_metrics.occupied_minutes, 0) as occupied_minutes,
+        {{ zero_if_missing('visit_metrics', [
+            'visits', 'revenue_service', 'revenue_service_premium', 'revenue_service_priced',
+            'list_price_delivered', 'visits_rebooked', 'new_clients', 'new_clients_retained_90d',
+            'occupied_minutes',
+        ]) }},
         coalesce(capacity.staff_minutes_available, 0) as staff_minutes_available,
         discounts.most_discounted_service,
         discounts.most_discounted_amount

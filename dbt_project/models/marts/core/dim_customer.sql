@@ -21,8 +21,8 @@ attributes as (
             as full_name,
         arg_max(first_name, updated_at) filter (where first_name is not null) as first_name,
         arg_max(last_name, updated_at) filter (where last_name is not null) as last_name,
-        arg_max(birth_year, coalesce(updated_at, first_seen_at)) filter (where birth_year is not null)
-            as birth_year,
+        arg_max(birth_year, coalesce(updated_at, first_seen_at))
+            filter (where birth_year is not null) as birth_year,
         arg_max(gender, coalesce(updated_at, first_seen_at)) filter (where gender is not null)
             as gender,
         arg_max(marketing_opt_in, updated_at) filter (where marketing_opt_in is not null)
@@ -106,7 +106,8 @@ joined as (
     left join contact using (customer_key)
     left join visits using (customer_key)
     left join first_visits using (customer_key)
-    left join shops on shops.shop_id = coalesce(visits.home_shop_id, attributes.latest_record_shop_id)
+    left join shops
+        on shops.shop_id = coalesce(visits.home_shop_id, attributes.latest_record_shop_id)
     left join shop_intervals on shop_intervals.shop_id = shops.shop_id
 ),
 

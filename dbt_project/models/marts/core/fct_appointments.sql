@@ -193,7 +193,8 @@ final as (
         dated.payment_method,
         visits.visit_number,
         visits.previous_visit_date,
-        datediff('day', visits.previous_visit_date, visits.service_date) as days_since_previous_visit,
+        datediff('day', visits.previous_visit_date, visits.service_date)
+            as days_since_previous_visit,
         coalesce(
             visits.visit_number = 1
             and (legacy.customer_since is null or legacy.customer_since >= dated.service_date),

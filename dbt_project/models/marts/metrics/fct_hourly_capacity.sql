@@ -9,11 +9,7 @@ with rebuild as (
 ),
 
 appointments as (
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and appointments.week_start >= rebuild.from_week
+    {{ rows_in_weeks_to_rebuild(ref('fct_appointments'), 'appointments') }}
     where appointments.status in ('completed', 'no_show') and appointments.duration_min > 0
 ),
 
@@ -81,8 +77,9 @@ final as (
         coalesce(occupied.occupied_minutes, 0) as occupied_minutes,
         coalesce(open_hours.staff_minutes_available, 0) as staff_minutes_available,
         -- an open hour nobody was booked in is 0% used, not unknown
-        {{ safe_divide('coalesce(occupied.occupied_minutes, 0)', 'open_hours.staff_minutes_available') }}
-            as utilization
+        {{ safe_divide(
+            'coalesce(occupied.occupied_minutes, 0)', 'open_hours.staff_minutes_available'
+        ) }} as utilization
     from open_hours
     full outer join occupied using (shop_id, hour_start)
 )

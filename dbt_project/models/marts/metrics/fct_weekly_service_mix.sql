@@ -7,11 +7,7 @@ with rebuild as (
 ),
 
 visits as (
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and appointments.week_start >= rebuild.from_week
+    {{ rows_in_weeks_to_rebuild(ref('fct_appointments'), 'appointments') }}
     where appointments.status = 'completed'
 ),
 
@@ -46,8 +42,9 @@ final as (
         aggregated.revenue_service,
         {{ safe_divide('aggregated.visits', 'sum(aggregated.visits) over shop_week') }}
             as share_of_visits,
-        {{ safe_divide('aggregated.revenue_service', 'sum(aggregated.revenue_service) over shop_week') }}
-            as share_of_revenue,
+        {{ safe_divide(
+            'aggregated.revenue_service', 'sum(aggregated.revenue_service) over shop_week'
+        ) }} as share_of_revenue,
         {{ as_of_date('shops.time_zone') }} as as_of_date,
         now() as refreshed_at
     from aggregated

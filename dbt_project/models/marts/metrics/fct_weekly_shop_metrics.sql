@@ -1,7 +1,9 @@
 -- One row per shop per business week (ISO week, shop-local), every metric of docs/metrics.md under
 -- its exact name. Each block below computes one family on its own date: calls by start,
 -- appointments by final scheduled start, bookings by booking time, money and clients by the
--- scheduled start of completed appointments. Rates with a zero denominator are NULL.
+-- scheduled start of completed appointments. Each rate and growth is defined once, in the
+-- `weekly_metrics` registry of dbt_project.yml (macros/weekly_metric.sql), which the apps and
+-- insights read too; rates with a zero denominator are NULL.
 -- `is_complete` says whether the week has ended and the shop's data covers all of it
 -- (int_shops__data_coverage); growth is NULL unless both weeks are complete.
 --
@@ -22,19 +24,15 @@ rebuild as (
 
 appointments as (
     -- the weeks computed, and the one before them; a booking counts in the week it was made
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and greatest(appointments.week_start, appointments.booked_week_start)
-            >= rebuild.from_week - 7
+    {{ rows_in_weeks_to_rebuild(
+        ref('fct_appointments'), 'appointments',
+        week='greatest(appointments.week_start, appointments.booked_week_start)',
+        weeks_before=1,
+    ) }}
 ),
 
 calls as (
-    select calls.*
-    from {{ ref('fct_calls') }} as calls
-    inner join rebuild
-        on rebuild.shop_id = calls.shop_id and calls.week_start >= rebuild.from_week - 7
+    {{ rows_in_weeks_to_rebuild(ref('fct_calls'), 'calls', weeks_before=1) }}
 ),
 
 weeks as (
@@ -106,16 +104,9 @@ booking_metrics as (
 ),
 
 capacity as (
-    select
-        roster.shop_id,
-        {{ week_start('roster.day') }} as week_start,
-        sum(calendar.open_minutes) as staff_minutes_available
-    from {{ ref('int_staff__roster_days') }} as roster
-    inner join {{ ref('int_shops__calendar') }} as calendar
-        on calendar.shop_id = roster.shop_id and calendar.iso_dow = isodow(roster.day)
-    inner join rebuild
-        on rebuild.shop_id = roster.shop_id and roster.day >= rebuild.from_week - 7
-    group by all
+    {{ staff_minutes_available(
+        week_start('roster.day'), 'week_start', rebuild_weeks_before=1
+    ) }}
 ),
 
 retention as (
@@ -183,38 +174,31 @@ final as (
         calls_answered,
         calls_missed,
         calls_after_hours,
-        {{ safe_divide('calls_answered', 'calls_total') }} as call_answer_rate,
+        {{ weekly_metric('call_answer_rate') }} as call_answer_rate,
         avg_call_duration_sec,
-        {{ safe_divide('calls_converted', 'calls_answered') }} as call_conversion_rate,
+        {{ weekly_metric('call_conversion_rate') }} as call_conversion_rate,
         -- appointments (by final scheduled start; booked by booking time)
         appointments_scheduled,
         appointments_completed,
         appointments_no_show,
         appointments_cancelled,
         appointments_booked,
-        {{ safe_divide('appointments_no_show', 'appointments_scheduled') }} as no_show_rate,
-        {{ safe_divide('appointments_cancelled', 'appointments_scheduled') }} as cancellation_rate,
-        {{ safe_divide('occupied_minutes', 'staff_minutes_available') }} as utilization,
+        {{ weekly_metric('no_show_rate') }} as no_show_rate,
+        {{ weekly_metric('cancellation_rate') }} as cancellation_rate,
+        {{ weekly_metric('utilization') }} as utilization,
         -- money (by scheduled start of completed appointments; tips are never revenue)
         revenue_service,
         revenue_product,
         revenue_total,
         tips,
-        cast({{ safe_divide('revenue_total', 'appointments_completed') }} as decimal(14, 2))
-            as avg_ticket,
-        case
-            when is_complete and lag(is_complete) over shop_weeks
-                then {{ safe_divide('revenue_total', 'lag(revenue_total) over shop_weeks') }} - 1
-        end as revenue_wow_growth,
+        {{ weekly_metric('avg_ticket') }} as avg_ticket,
+        {{ weekly_metric('revenue_wow_growth') }} as revenue_wow_growth,
         -- clients
         clients_served,
         new_clients,
         clients_served - new_clients as returning_clients,
-        {{ safe_divide('visits_rebooked', 'appointments_completed') }} as rebooking_rate,
-        case
-            when week_start + 6 + 90 < as_of_date
-                then {{ safe_divide('new_clients_retained_90d', 'new_clients') }}
-        end as new_client_retention_90d,
+        {{ weekly_metric('rebooking_rate') }} as rebooking_rate,
+        {{ weekly_metric('new_client_retention_90d') }} as new_client_retention_90d,
         avg_visit_interval_days,
         -- the parts of the rates, so any rate can be re-aggregated over months or shops
         calls_converted,

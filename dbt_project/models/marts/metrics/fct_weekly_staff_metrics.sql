@@ -10,11 +10,7 @@ with rebuild as (
 ),
 
 appointments as (
-    select appointments.*
-    from {{ ref('fct_appointments') }} as appointments
-    inner join rebuild
-        on rebuild.shop_id = appointments.shop_id
-        and appointments.week_start >= rebuild.from_week
+    {{ rows_in_weeks_to_rebuild(ref('fct_appointments'), 'appointments') }}
 ),
 
 shops as (

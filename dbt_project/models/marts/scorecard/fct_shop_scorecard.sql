@@ -56,7 +56,9 @@ principles as (
                 || printf('%.0f', ceil(target_premium_share * revenue_service))
                 || ' a month of them would reach the target'
             else 'Sell ' || currency || ' '
-                || printf('%.0f', ceil(target_premium_share * revenue_service - revenue_service_premium))
+                || printf(
+                    '%.0f', ceil(target_premium_share * revenue_service - revenue_service_premium)
+                )
                 || ' more a month of services listed at ' || currency || ' '
                 || printf('%.0f', premium_price) || ' or more'
         end as change_to_target
@@ -89,7 +91,8 @@ principles as (
             then {{ safe_divide('new_clients_retained_90d', 'new_clients') }}
         end,
         target_retention,
-        'Bring back ' || printf('%.0f', ceil(target_retention * new_clients - new_clients_retained_90d))
+        'Bring back '
+            || printf('%.0f', ceil(target_retention * new_clients - new_clients_retained_90d))
             || ' more of the month''s ' || new_clients || ' new clients within 90 days'
     from months
 
@@ -118,9 +121,16 @@ principles as (
         'utilization: booked chair minutes / staffed minutes',
         {{ safe_divide('occupied_minutes', 'staff_minutes_available') }},
         target_utilization,
-        'Fill ' || printf('%.0f', ceil((target_utilization * staff_minutes_available - occupied_minutes) / 60.0))
+        'Fill '
+            || printf(
+                '%.0f',
+                ceil((target_utilization * staff_minutes_available - occupied_minutes) / 60.0)
+            )
             || ' more chair-hours a month, or staff '
-            || printf('%.0f', ceil((staff_minutes_available - occupied_minutes / target_utilization) / 60.0))
+            || printf(
+                '%.0f',
+                ceil((staff_minutes_available - occupied_minutes / target_utilization) / 60.0)
+            )
             || ' fewer'
     from months
 
@@ -149,7 +159,11 @@ principles as (
         'new clients against the same month a year earlier',
         {{ safe_divide('new_clients', 'new_clients_year_before') }} - 1,
         target_new_client_growth,
-        'Win ' || printf('%.0f', ceil(new_clients_year_before * (1 + target_new_client_growth) - new_clients))
+        'Win '
+            || printf(
+                '%.0f',
+                ceil(new_clients_year_before * (1 + target_new_client_growth) - new_clients)
+            )
             || ' more new clients (this month ' || new_clients || ', a year earlier '
             || new_clients_year_before || ')'
     from months

@@ -38,7 +38,8 @@ renamed as (
 
 final as (
     select
-        md5(concat_ws('|', shop_id, cast(inquired_at as varchar), phone_e164, message)) as inquiry_id,
+        md5(concat_ws('|', shop_id, cast(inquired_at as varchar), phone_e164, message))
+            as inquiry_id,
         *
     from renamed
     qualify row_number() over (partition by inquiry_id order by file_name, sheet, row_number) = 1
