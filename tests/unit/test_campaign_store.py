@@ -23,8 +23,9 @@ def test_an_export_creates_the_tables_the_dbt_hook_declares() -> None:
         con.execute(DDL)
         assert columns(con) == [
             ("campaign_members", "campaign_id", "VARCHAR", "NO"),
-            ("campaign_members", "customer_key", "VARCHAR", "NO"),
+            ("campaign_members", "customer_key", "VARCHAR", "YES"),
             ("campaign_members", "arm", "VARCHAR", "NO"),
+            ("campaign_members", "customer_id", "VARCHAR", "YES"),
             ("campaigns", "campaign_id", "VARCHAR", "NO"),
             ("campaigns", "shop_id", "VARCHAR", "NO"),
             ("campaigns", "rule", "VARCHAR", "NO"),
