@@ -33,28 +33,29 @@ class MartDifference:
 
 
 def spark_mart_differences(
-    warehouse: Path, spark_marts: Path, tables: list[str], *, shown: int = 5
+    warehouse: Path, spark_tables: Path, tables: list[str], *, schema: str = "marts", shown: int = 5
 ) -> list[MartDifference]:
-    """Per table: the rows only one engine has (duplicates counted), up to `shown` of each."""
+    """Per table of `schema`: the rows only one engine has (duplicates counted), up to `shown`
+    of each. `spark_tables` is Spark's directory of that schema (`<warehouse>/<schema>.db`)."""
     differences = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
         for table in tables:
             columns = con.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_catalog = current_database() and table_schema = 'marts' "
+                "where table_catalog = current_database() and table_schema = ? "
                 "and table_name = ? order by ordinal_position",
-                [table],
+                [schema, table],
             ).fetchall()
             if not columns:
-                raise ValueError(f"marts.{table} is not in {warehouse}")
+                raise ValueError(f"{schema}.{table} is not in {warehouse}")
             compared = [(name, kind) for name, kind in columns if name not in BUILD_STAMPS]
             ours = ", ".join(_comparable(f'"{name}"', kind) for name, kind in compared)
             theirs = ", ".join(
                 _comparable(f'cast("{name}" as {kind})', kind) for name, kind in compared
             )
-            files = spark_marts / table / "*.parquet"
-            duck = f"select {ours} from marts.{table}"
+            files = spark_tables / table / "*.parquet"
+            duck = f"select {ours} from {schema}.{table}"
             spark = f"select {theirs} from read_parquet('{files}')"
             only_duckdb = con.execute(f"{duck} except all {spark} limit {shown}").fetchall()
             only_spark = con.execute(f"{spark} except all {duck} limit {shown}").fetchall()

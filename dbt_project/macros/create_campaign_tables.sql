@@ -2,10 +2,6 @@
     created empty before every build so a warehouse without any campaign still builds. The same
     DDL is chairside/campaigns/store.py's; tests/unit/test_campaign_store.py checks they agree. -#}
 {% macro create_campaign_tables() %}
-    {{ return(adapter.dispatch('create_campaign_tables')()) }}
-{% endmacro %}
-
-{% macro default__create_campaign_tables() %}
     create schema if not exists ops;
     create table if not exists ops.campaigns (
         campaign_id varchar not null,
@@ -21,8 +17,4 @@
         customer_key varchar not null,
         arm varchar not null
     );
-{% endmacro %}
-
-{#- On Spark the register is a source of the lake like every other (macros/register_lake.sql). -#}
-{% macro spark__create_campaign_tables() %}
 {% endmacro %}

@@ -4,8 +4,9 @@ row for row, money to the cent and rates to 1e-9 (chairside/engine_parity.py).
 The demo warehouse's raw tables are exported to the lake (chairside/lake.py), then
 `python -m chairside.spark_build` runs dbt's `spark` target on them as of the demo's day, in a
 subprocess so its JVM ends with it. The marts compared are the contract's marts the Spark target
-builds so far (docs/scaling.md lists what remains); each must have rows, so an empty build on
-both sides cannot pass.
+builds so far (docs/scaling.md lists what remains), and the identity map, whose Spark version
+(label propagation in joins) must find the same clusters as DuckDB's graph search. Each mart
+must have rows, so an empty build on both sides cannot pass.
 """
 
 import json
@@ -67,5 +68,12 @@ def test_spark_builds_the_contract_marts_duckdb_builds(
     differences = spark_mart_differences(
         warehouse, spark_dir / "warehouse" / "marts.db", list(SPARK_MARTS)
     )
+    # the same people: every record in the same cluster, under the same key
+    differences += spark_mart_differences(
+        warehouse,
+        spark_dir / "warehouse" / "intermediate.db",
+        ["int_customers__identity_map"],
+        schema="intermediate",
+    )
     found = {d.table: (d.only_duckdb, d.only_spark) for d in differences if d.count}
-    assert not found, f"rows only DuckDB / only Spark has, by mart: {found}"
+    assert not found, f"rows only DuckDB / only Spark has, by table: {found}"

@@ -2,7 +2,8 @@
 -- the same people, as connected components of the graph joining each record to its phones and
 -- emails, found by label propagation in joins a cluster engine spreads over its workers. Every
 -- record starts labelled with itself; each round an identifier takes the least label of its
--- records and a record the least label of its identifiers. A person whose records are linked
+-- records and a record the least of its own and its identifiers' labels (never more than the
+-- last round's, as it is one of its identifiers' records). A person whose records are linked
 -- in a chain of n identifiers needs n rounds; the model fails rather than stop short of that.
 -- The `customer_key` is then chosen as the Python model does: the md5 of the cluster's
 -- earliest-seen record (ties by source, then id).
@@ -33,12 +34,17 @@ identifier_labels_{{ round }} as (
     group by identifiers.identifier
 ),
 
+-- each round reads the previous one once, so Spark's plan grows with the rounds, not faster
 labels_{{ round }} as (
-    select labels.node, least(labels.label, coalesce(min(ids.label), labels.label)) as label
-    from labels_{{ round - 1 }} as labels
-    left join identifiers using (node)
-    left join identifier_labels_{{ round }} as ids using (identifier)
-    group by labels.node, labels.label
+    select node, min(label) as label
+    from (
+        select node, node as label from records
+        union all
+        select identifiers.node, ids.label
+        from identifiers
+        inner join identifier_labels_{{ round }} as ids using (identifier)
+    )
+    group by node
 ),
 {%- endfor %}
 
@@ -47,7 +53,9 @@ converged as (
         settled.node,
         case
             when settled.label = checked.label then settled.label
-            else raise_error('int_customers__identity_map: clusters still growing after {{ rounds }} rounds')
+            else raise_error(
+                'int_customers__identity_map: clusters still growing after {{ rounds }} rounds'
+            )
         end as label
     from labels_{{ rounds }} as settled
     inner join labels_{{ rounds + 1 }} as checked using (node)
