@@ -14,7 +14,7 @@ DBT_MANIFEST := dbt_project/target/manifest.json
 export PATH := $(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup demo test test-unit test-integration lint browser apps dagster mlflow bench bench-apps bench-warehouse clean
+.PHONY: setup demo test test-unit test-integration lint browser java apps dagster mlflow bench bench-apps bench-warehouse clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -51,10 +51,14 @@ test-unit: setup
 browser:
 	scripts/install-browser.sh
 
-test-integration: setup browser
+# Debian's Java 17 runtime, for pyspark (the `spark` dbt target and its parity test).
+java:
+	scripts/install-java.sh
+
+test-integration: setup browser java
 	pytest tests/integration -q
 
-test: lint browser
+test: lint browser java
 	pytest tests -q -n 2 --dist loadfile
 
 apps: setup

@@ -6,7 +6,7 @@
     {%- if var('as_of_date') -%}
         date '{{ var("as_of_date") }}'
     {%- else -%}
-        cast(timezone({{ time_zone }}, now()) as date)
+        cast({{ to_local(dbt.current_timestamp(), time_zone) }} as date)
     {%- endif -%}
 {%- endmacro %}
 
@@ -15,6 +15,10 @@
     (an event of a shop not yet in the shops file is measured against midnight UTC). Unpinned,
     everything stored is known. `at` is the column that says when a row happened. -#}
 {% macro known_as_of(relation, at='occurred_at') -%}
+    {{ return(adapter.dispatch('known_as_of')(relation, at)) }}
+{%- endmacro %}
+
+{% macro default__known_as_of(relation, at) -%}
     {#- referenced outside the branch, so dbt sees the dependency when it parses unpinned -#}
     {%- set shops = ref('stg_inbox__shops') -%}
     {%- if var('as_of_date') -%}
@@ -28,6 +32,25 @@
                 where shops.shop_id = known.shop_id
             ),
             timestamptz '{{ var("as_of_date") }} 00:00:00+00'
+        )
+    )
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark wants a correlated scalar subquery aggregated: the shop's midnight comes from a join
+    instead (a shop_id names one row of stg_inbox__shops). -#}
+{% macro spark__known_as_of(relation, at) -%}
+    {%- set shops = ref('stg_inbox__shops') -%}
+    {%- if var('as_of_date') -%}
+    (
+        select known.*
+        from {{ relation }} as known
+        left join {{ shops }} as shops on shops.shop_id = known.shop_id
+        where known.{{ at }} < coalesce(
+            to_utc_timestamp(timestamp '{{ var("as_of_date") }} 00:00:00', shops.time_zone),
+            timestamp '{{ var("as_of_date") }} 00:00:00'
         )
     )
     {%- else -%}

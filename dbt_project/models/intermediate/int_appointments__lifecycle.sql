@@ -5,7 +5,7 @@
 -- start and barber are the booking's, overridden by the latest reschedule that set them.
 {{
     config(
-        materialized='incremental',
+        materialized=('incremental' if target.type == 'duckdb' else 'table'),
         unique_key='appointment_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',

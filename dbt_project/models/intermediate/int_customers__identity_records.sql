@@ -55,13 +55,13 @@ inbox_customers as (
         inbox_customer_id as source_id,
         shop_id,
         customer_name as full_name,
-        cast(null as varchar) as first_name,
-        cast(null as varchar) as last_name,
+        cast(null as string) as first_name,
+        cast(null as string) as last_name,
         cast(null as integer) as birth_year,
         gender,
         cast(null as boolean) as marketing_opt_in,
-        cast(customer_since as timestamptz) as first_seen_at,
-        cast(null as timestamptz) as updated_at,
+        cast(customer_since as {{ instant_type() }}) as first_seen_at,
+        cast(null as {{ instant_type() }}) as updated_at,
         1 as recency
     from {{ ref('stg_inbox__customers') }}
 ),
@@ -72,8 +72,8 @@ inquiries as (
         source_inquiry_id as source_id,
         shop_id,
         customer_name as full_name,
-        cast(null as varchar) as first_name,
-        cast(null as varchar) as last_name,
+        cast(null as string) as first_name,
+        cast(null as string) as last_name,
         cast(year(inquired_at_local) - age as integer) as birth_year,
         normalize_gender(gender) as gender,
         cast(null as boolean) as marketing_opt_in,
@@ -84,13 +84,13 @@ inquiries as (
 ),
 
 unioned as (
-    select * exclude (recency) from kafka where recency = 1
-    union all by name
-    select * exclude (recency) from cassandra
-    union all by name
-    select * exclude (recency) from inbox_customers
-    union all by name
-    select * exclude (recency) from inquiries
+    select * {{ exclude_columns(['recency']) }} from kafka where recency = 1
+    union all
+    select * {{ exclude_columns(['recency']) }} from cassandra
+    union all
+    select * {{ exclude_columns(['recency']) }} from inbox_customers
+    union all
+    select * {{ exclude_columns(['recency']) }} from inquiries
 )
 
 select * from unioned

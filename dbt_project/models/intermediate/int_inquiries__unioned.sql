@@ -19,7 +19,7 @@ with inbox as (
         {{ common_columns }}
         gender,
         message,
-        cast(null as varchar) as channel
+        cast(null as string) as channel
     from {{ known_as_of(ref('stg_inbox__inquiries'), at='inquired_at') }}
 ),
 
@@ -43,7 +43,7 @@ kafka as (
         channel
     from {{ known_as_of(ref('stg_kafka__inquiry_events'), at='inquired_at') }}
     where lower(inquiry_id) not in (
-        select lower(cast(source_inquiry_id as varchar)) from cassandra
+        select lower(cast(source_inquiry_id as string)) from cassandra
     )
     qualify row_number() over (
         partition by inquiry_id order by occurred_at desc, kafka_partition, kafka_offset desc

@@ -16,7 +16,7 @@
 -- depends_on: {{ ref('stg_inbox__shops') }}
 {{
     config(
-        materialized='incremental',
+        materialized=('incremental' if target.type == 'duckdb' else 'table'),
         unique_key='appointment_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',

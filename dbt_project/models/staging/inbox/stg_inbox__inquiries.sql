@@ -18,8 +18,10 @@ renamed as (
         source.shop_id,
         case
             when source.inquired_at_offset_min is null
-                then timezone(shops.time_zone, source.inquired_at)
-            else timezone('UTC', source.inquired_at - to_minutes(source.inquired_at_offset_min))
+                then {{ from_local('source.inquired_at', 'shops.time_zone') }}
+            else {{ from_local(
+                'source.inquired_at - ' ~ minutes('source.inquired_at_offset_min'), "'UTC'"
+            ) }}
         end as inquired_at,
         source.name as customer_name,
         source.phone_raw,
@@ -38,7 +40,7 @@ renamed as (
 
 final as (
     select
-        md5(concat_ws('|', shop_id, cast(inquired_at as varchar), phone_e164, message))
+        md5(concat_ws('|', shop_id, {{ instant_text('inquired_at') }}, phone_e164, message))
             as inquiry_id,
         *
     from renamed

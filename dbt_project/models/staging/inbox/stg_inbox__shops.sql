@@ -36,7 +36,7 @@ renamed as (
 ),
 
 final as (
-    select * exclude (recency)
+    select * {{ exclude_columns(['recency']) }}
     from renamed
     where recency = 1
 )
