@@ -60,7 +60,7 @@ series as (
         select * from principles
         union all
         select * from health
-    )
+    ) as scored
 ),
 
 crossings as (

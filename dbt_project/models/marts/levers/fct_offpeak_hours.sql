@@ -74,8 +74,9 @@ money as (
     -- the window's service revenue per booked chair-hour and per visit
     select
         appointments.shop_id,
-        {{ safe_divide('sum(appointments.revenue_service)', 'sum(appointments.duration_min) / 60.0') }}
-            as revenue_per_booked_hour,
+        {{ safe_divide(
+            'sum(appointments.revenue_service)', 'sum(appointments.duration_min) / 60.0'
+        ) }} as revenue_per_booked_hour,
         {{ safe_divide('sum(appointments.revenue_service)', 'count(*)') }} as service_ticket
     from {{ ref('fct_appointments') }} as appointments
     inner join window_weeks

@@ -14,7 +14,8 @@ renamed as (
         {{ json_text('data', '$.customer_id') }} as customer_id,
         {{ json_text('data', '$.staff_id') }} as staff_id,
         {{ json_text('data', '$.service_code') }} as service_code,
-        cast({{ json_text('data', '$.scheduled_start') }} as {{ instant_type() }}) as scheduled_start,
+        cast({{ json_text('data', '$.scheduled_start') }} as {{ instant_type() }})
+            as scheduled_start,
         cast({{ json_text('data', '$.duration_min') }} as integer) as duration_min,
         cast({{ json_text('data', '$.quoted_price') }} as decimal(10, 2)) as quoted_price,
         {{ json_text('data', '$.channel') }} as channel,
