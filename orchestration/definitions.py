@@ -15,7 +15,7 @@ from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
 from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events
 from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor
-from orchestration.defs.jobs import warehouse_job
+from orchestration.defs.jobs import event_job, warehouse_job
 from orchestration.defs.ml import (
     ML_ASSETS,
     ML_CHECKS,
@@ -70,7 +70,7 @@ defs = dg.Definitions(
         *REPORT_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
-    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
+    jobs=[pipeline_job, warehouse_job, event_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
     schedules=[nightly_build, *ML_SCHEDULES, *REPORT_SCHEDULES],
     sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS, *RELEASE_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,
