@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import chairside_dbt_assets
+from orchestration.defs.dbt.cli_resource import VENV_DBT, ChairsideDbtResource
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.ingestion.cassandra import cassandra_customers, cassandra_inquiries_by_day
 from orchestration.defs.ingestion.inbox import inbox_tables
@@ -47,8 +44,7 @@ pipeline_job = dg.define_asset_job(
 
 # The dbt next to this interpreter, so a run started as `.venv/bin/chairside` finds it without
 # the venv on PATH; plain `dbt` (from PATH) elsewhere.
-_venv_dbt = Path(sys.executable).with_name("dbt")
-DBT_EXECUTABLE = str(_venv_dbt) if _venv_dbt.exists() else "dbt"
+DBT_EXECUTABLE = str(VENV_DBT) if VENV_DBT.exists() else "dbt"
 
 nightly_build = dg.ScheduleDefinition(
     name="nightly_build",
@@ -83,6 +79,6 @@ defs = dg.Definitions(
         "clock": ClockResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": ChairsideDbtResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )
