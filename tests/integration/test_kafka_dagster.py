@@ -107,6 +107,6 @@ def test_the_job_the_sensor_starts_takes_events_to_the_published_release(
             "select count(distinct message_key) from raw_kafka.appointments"
         ).fetchone()
     readers_see = CurrentRelease(kafka_env.releases.root, "owner")
-    with duckdb.connect(str(readers_see), read_only=True) as con:
+    with duckdb.connect(os.fspath(readers_see), read_only=True) as con:
         (appointments,) = con.execute("select count(*) from marts.fct_appointments").fetchone()
     assert appointments == booked > 0
