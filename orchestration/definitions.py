@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from chairside.settings import load_settings
 from orchestration.defs.dbt.assets import chairside_dbt_assets
+from orchestration.defs.dbt.cli_resource import VENV_DBT, ChairsideDbtResource
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.ingestion.cassandra import cassandra_assets
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_job, inbox_sensor
 from orchestration.defs.ingestion.kafka import KafkaResource, kafka_events
 from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor
-from orchestration.defs.jobs import warehouse_job
+from orchestration.defs.jobs import event_job, warehouse_job
 from orchestration.defs.ml import (
     ML_ASSETS,
     ML_CHECKS,
@@ -48,8 +45,7 @@ pipeline_job = dg.define_asset_job(
 
 # The dbt next to this interpreter, so a run started as `.venv/bin/chairside` finds it without
 # the venv on PATH; plain `dbt` (from PATH) elsewhere.
-_venv_dbt = Path(sys.executable).with_name("dbt")
-DBT_EXECUTABLE = str(_venv_dbt) if _venv_dbt.exists() else "dbt"
+DBT_EXECUTABLE = str(VENV_DBT) if VENV_DBT.exists() else "dbt"
 
 nightly_build = dg.ScheduleDefinition(
     name="nightly_build",
@@ -70,7 +66,7 @@ defs = dg.Definitions(
         *REPORT_ASSETS,
     ],
     asset_checks=[*QUALITY_CHECKS, *ML_CHECKS],
-    jobs=[pipeline_job, warehouse_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
+    jobs=[pipeline_job, warehouse_job, event_job, inbox_job, *ML_JOBS, *REPORT_JOBS],
     schedules=[nightly_build, *ML_SCHEDULES, *REPORT_SCHEDULES],
     sensors=[inbox_sensor, kafka_lag_sensor, *ML_SENSORS, *RELEASE_SENSORS],
     # DuckDB takes one writing process at a time: each run executes its steps in one process,
@@ -83,6 +79,6 @@ defs = dg.Definitions(
         "clock": ClockResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": ChairsideDbtResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -20,6 +20,7 @@ from chairside.release.export import export
 from chairside.release.manifest import Manifest
 from chairside.release.status import describe, release_status
 from chairside.release.store import ReleaseStore
+from orchestration.defs.ml import ML_ASSETS
 from orchestration.defs.quality.checks import build_suite_check
 from orchestration.defs.quality.tables import CHECKED_TABLES
 from orchestration.defs.release.assets import MARTS, RELEASE_KEY, published_release
@@ -87,6 +88,34 @@ def run_build(
     return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
+def run_rebuild(
+    warehouse: Path, releases: Path, instance: dg.DagsterInstance, rebuilt: set[dg.AssetKey]
+) -> dg.ExecuteInProcessResult:
+    """A run that rebuilds the marts `rebuilt` (here: materializes them as they are) and
+    publishes; the other marts are what earlier runs left."""
+
+    def rebuild(key: dg.AssetKey) -> dg.AssetsDefinition:
+        @dg.asset(key=key)
+        def mart() -> None:
+            pass
+
+        return mart
+
+    definitions = dg.Definitions(
+        assets=[
+            *(rebuild(key) if key in rebuilt else dg.AssetSpec(key) for key in MARTS),
+            published_release,
+        ],
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "releases": ReleasesResource(root=str(releases)),
+            "clock": ClockResource(as_of=DEMO_AS_OF),
+        },
+    )
+    job = definitions.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
 def test_a_failing_blocking_check_keeps_the_last_release_and_data_health_says_so(
     demo_build: DemoBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +161,15 @@ def test_a_failing_blocking_check_keeps_the_last_release_and_data_health_says_so
     assert serving in page
     assert "A later build published nothing" in page
     assert "marts/fct_weekly_shop_metrics/expectation_suite" in page
+
+    # The event-triggered build rebuilds only the marts events reach: after a refused build it
+    # must not publish the marts that build left unchecked; a whole build that passes does.
+    event_marts = {dg.AssetKey(["marts", "fct_appointments"])}
+    partial = run_rebuild(warehouse, releases, instance, event_marts)
+    assert not partial.success and store.current_id() == serving
+    dbt_marts = {key for key in MARTS if key not in {asset.key for asset in ML_ASSETS}}
+    whole = run_rebuild(warehouse, releases, instance, dbt_marts)
+    assert whole.success and store.current_id() != serving
 
 
 def text_columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:

@@ -34,3 +34,8 @@ def test_a_rebuild_that_died_halfway_is_done_again_from_scratch() -> None:
 def test_an_operator_can_ask_for_a_full_refresh() -> None:
     args = dbt_build_args(DbtBuildConfig(full_refresh=True), Clock(), NEVER_RECORDED)
     assert args == ["build", "--full-refresh"]
+
+
+def test_the_event_build_leaves_unit_tests_to_the_nightly_build() -> None:
+    args = dbt_build_args(DbtBuildConfig(unit_tests=False), Clock(), NEVER_RECORDED)
+    assert args == ["build", "--exclude-resource-type", "unit_test"]

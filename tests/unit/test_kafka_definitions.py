@@ -51,8 +51,27 @@ def test_one_ingestion_at_a_time_retried_with_backoff() -> None:
     assert set(KEYS) <= selected
     assert dg.AssetKey(["marts", "fct_appointments"]) in selected  # a booking reaches the marts
     assert dg.AssetKey(["marts", "fct_forecasts"]) not in selected  # forecasts stay weekly
+
+
+def test_events_rebuild_what_they_reach_and_publish_and_the_nightly_build_everything() -> None:
     sensor = defs.resolve_sensor_def("kafka_lag_sensor")
-    assert sensor.job_name == "warehouse_build" and sensor.minimum_interval_seconds == 15
+    assert sensor.job_name == "event_refresh" and sensor.minimum_interval_seconds == 5
+    events = set(defs.resolve_job_def("event_refresh").asset_layer.selected_asset_keys)
+    nightly = set(defs.resolve_job_def("warehouse_build").asset_layer.selected_asset_keys)
+    reached = {
+        dg.AssetKey(["marts", "fct_appointments"]),
+        dg.AssetKey(["marts", "dim_customer"]),
+        dg.AssetKey(["marts", "fct_weekly_shop_metrics"]),
+        dg.AssetKey(["release", "marts"]),
+    }
+    assert set(KEYS) | reached <= events
+    untouched = {  # built from the inbox alone: no event changes them
+        dg.AssetKey(["marts", "dim_shop"]),
+        dg.AssetKey(["staging", "stg_inbox__shops"]),
+    }
+    assert not untouched & events
+    assert dg.AssetKey(["marts", "fct_forecasts"]) not in events | nightly  # weekly
+    assert events | untouched <= nightly
 
 
 def test_without_kafka_the_tables_exist_empty_and_the_run_says_why(
@@ -78,16 +97,15 @@ def test_without_kafka_the_sensor_skips(chairside_env: Settings) -> None:
     assert isinstance(result, dg.SkipReason) and result.skip_message == NOT_CONFIGURED
 
 
+@pytest.mark.parametrize("job_name", ["event_refresh", "warehouse_build"])
 def test_the_sensor_waits_while_an_ingestion_run_is_in_flight(
-    chairside_env: Settings, monkeypatch: pytest.MonkeyPatch
+    chairside_env: Settings, monkeypatch: pytest.MonkeyPatch, job_name: str
 ) -> None:
     # Nothing listens there: the sensor must decide before it contacts Kafka.
     monkeypatch.setenv("CHAIRSIDE_KAFKA_BOOTSTRAP", "127.0.0.1:9")
     with dg.instance_for_test() as instance:
         instance.add_run(
-            dg.DagsterRun(
-                job_name="warehouse_build", run_id="run-1", status=dg.DagsterRunStatus.STARTED
-            )
+            dg.DagsterRun(job_name=job_name, run_id="run-1", status=dg.DagsterRunStatus.STARTED)
         )
         context = dg.build_sensor_context(instance=instance, resources={"kafka": KafkaResource()})
         result = kafka_lag_sensor(context)

@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from ingestion.cassandra import store as cassandra_store
-from orchestration.defs.dbt import built_as_of
+from orchestration.defs.dbt import built_as_of, partial_parse
 from orchestration.defs.dbt.build_args import DbtBuildConfig, dbt_build_args
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.resources import ClockResource, WarehouseResource
@@ -48,6 +48,12 @@ def chairside_dbt_assets(
             built_as_of.record(con, built_as_of.BuildClock(as_of, settled=False))
     pinned = f"pinned to {as_of}" if as_of else "as of today in each shop"
     context.log.info(f"dbt {' '.join(args)} ({pinned})")
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    try:
+        yield from invocation.stream()
+    finally:  # a build whose tests failed parsed the project all the same
+        partial_parse.hand_back(
+            invocation.target_path, dbt_project.project_dir / dbt_project.target_path
+        )
     with warehouse.connect() as con:
         built_as_of.record(con, built_as_of.BuildClock(as_of, settled=True))

@@ -14,6 +14,9 @@ class DbtBuildConfig(dg.Config):
 
     full_refresh: bool = False
     """Rebuild incremental models from scratch (after a change of their logic)."""
+    unit_tests: bool = True
+    """Run dbt's unit tests (the models' SQL on fixtures): off in the event-triggered build,
+    where new data cannot change their outcome (`orchestration.defs.jobs.event_job`)."""
 
 
 def dbt_build_args(config: DbtBuildConfig, clock: Clock, built: BuildClock) -> list[str]:
@@ -27,6 +30,8 @@ def dbt_build_args(config: DbtBuildConfig, clock: Clock, built: BuildClock) -> l
     args = ["build"]
     if config.full_refresh or built.needs_full_refresh(clock.as_of):
         args.append("--full-refresh")
+    if not config.unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     if clock.as_of is not None:
         args += ["--vars", json.dumps({"as_of_date": clock.as_of.isoformat()})]
     return args

@@ -7,6 +7,8 @@ skips it, so a failing build publishes nothing and readers keep the last good re
 forecasts and client scores, so the owner snapshots that follow read this run's numbers.
 """
 
+import datetime as dt
+
 import dagster as dg
 
 from chairside.release.publish import publish
@@ -66,12 +68,32 @@ def published_release(
 
 
 def _unaudited_marts(context: dg.AssetExecutionContext, releases: ReleasesResource) -> bool:
-    """A build refused after the current release left its marts in the build database; a run
-    that only refits the ML marts (`ml_weekly`) must not publish them with its own."""
-    if not release_status(releases.store).refused_since:
+    """A build refused after the current release left its marts in the build database. This run
+    publishes only if it rebuilt, and checked, every dbt mart such a build may have written:
+    a run that only refits the ML marts (`ml_weekly`) publishes none, an `event_refresh` (which
+    rebuilds the marts events reach) none left by a refused whole build. A mart this run did not
+    build counts as written since the release unless its last materialization (or the lack of
+    one) says otherwise, so an instance without that history refuses rather than guesses."""
+    status = release_status(releases.store)
+    if not status.refused_since:
         return False
-    built = context.instance.get_records_for_run(
-        context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-    ).records
+    built = {
+        record.asset_key
+        for record in context.instance.get_records_for_run(
+            context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+    }
     dbt_marts = set(MARTS) - {asset.key for asset in ML_ASSETS}
-    return not any(record.asset_key in dbt_marts for record in built)
+    if not built & dbt_marts:
+        return True
+    published = (
+        dt.datetime.fromisoformat(status.current.published_at).timestamp()
+        if status.current
+        else float("-inf")
+    )
+    for key in dbt_marts - built:
+        last = context.instance.get_latest_materialization_event(key)
+        if last is None or last.timestamp > published:
+            context.log.warning(f"{key.to_user_string()} was written since the release")
+            return True
+    return False

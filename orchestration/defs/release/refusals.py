@@ -16,7 +16,7 @@ from orchestration.defs.release.checks_of_run import check_results, failed_steps
 from orchestration.defs.resources import ReleasesResource
 
 # the jobs whose runs end in a publish
-PUBLISHING_JOBS = ("chairside_pipeline", "warehouse_build")
+PUBLISHING_JOBS = ("chairside_pipeline", "warehouse_build", "event_refresh")
 
 
 def record_refusal(instance: dg.DagsterInstance, run: dg.DagsterRun, store: ReleaseStore) -> None:
