@@ -45,7 +45,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the browser settings live with the tests
 
-from chairside.settings import load_settings  # noqa: E402
+from chairside.core.settings import load_settings  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "overview.py"

@@ -64,13 +64,13 @@ def main() -> int:
         import dagster as dg
         import duckdb
 
+        from chairside.contracts.topics import TOPICS
+        from chairside.core.settings import load_settings
         from chairside.demo import DemoConfig, generate, write_dataset
-        from chairside.release.readers import CurrentRelease
-        from chairside.settings import load_settings
-        from chairside.simulator import SimulatorConfig, simulate
-        from chairside.simulator.envelopes import LiveEvent
-        from ingestion.kafka.local_broker import LocalKafkaBroker
-        from ingestion.kafka.topics import TOPICS
+        from chairside.demo.local_broker import LocalKafkaBroker
+        from chairside.demo.simulator import SimulatorConfig, simulate
+        from chairside.demo.simulator.envelopes import LiveEvent
+        from chairside.presentation.release.readers import CurrentRelease
         from orchestration.definitions import defs
         from orchestration.defs.ingestion.kafka import KafkaResource
         from orchestration.defs.ingestion.kafka_sensors import kafka_lag_sensor

@@ -34,14 +34,14 @@ import duckdb
 # (longer where bytecode is not cached); imported here so the timings are the steady state.
 import pandas  # noqa: F401
 
+from chairside.contracts.topics import APPOINTMENTS
+from chairside.core.settings import KafkaSettings
 from chairside.demo import DemoConfig, generate
-from chairside.settings import KafkaSettings
+from chairside.demo.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.kafka.client import CLIENT_NAMES, DEFAULT_CLIENT
 from ingestion.kafka.consumer import Limits, TopicReport, ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.kafka.producer import Outgoing, Publisher
 from ingestion.kafka.store import ensure_schema
-from ingestion.kafka.topics import APPOINTMENTS
 
 TARGET_RATIO = 0.3
 HISTORY_DATA = (

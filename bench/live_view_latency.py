@@ -39,15 +39,15 @@ sys.path.insert(0, str(ROOT))  # run as a script: the servers' harnesses live wi
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from chairside.settings import KafkaSettings, WebhookSettings  # noqa: E402
+from chairside.contracts.topics import INQUIRIES, TOPICS  # noqa: E402
+from chairside.core.settings import KafkaSettings, WebhookSettings  # noqa: E402
+from chairside.demo.local_broker import LocalKafkaBroker  # noqa: E402
 from ingestion.cassandra import store as cassandra_store  # noqa: E402
 from ingestion.front_desk.inquiry_form import read_form  # noqa: E402
 from ingestion.inbox.loader import load_inbox  # noqa: E402
 from ingestion.inbox.shops_file import read_shop_book  # noqa: E402
 from ingestion.kafka.acknowledged import AcknowledgedPublisher  # noqa: E402
 from ingestion.kafka.consumer import ingest  # noqa: E402
-from ingestion.kafka.local_broker import LocalKafkaBroker  # noqa: E402
-from ingestion.kafka.topics import INQUIRIES, TOPICS  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING  # noqa: E402
 from tests.live_apps import marimo_apps  # noqa: E402
 from tests.webhook_server import webhook_server  # noqa: E402

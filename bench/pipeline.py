@@ -42,8 +42,8 @@ def main() -> int:
         )
         (data / "dagster_home").mkdir(parents=True, exist_ok=True)
 
+        from chairside.core.warehouse import read_frame
         from chairside.demo import DemoConfig, generate, write_dataset
-        from chairside.warehouse import read_frame
         from orchestration.run import run_pipeline
 
         timings: dict[str, float] = {}

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chairside.release.publish import publish  # noqa: E402
-from chairside.settings import ReleaseSettings  # noqa: E402
+from chairside.core.settings import ReleaseSettings  # noqa: E402
+from chairside.presentation.release.publish import publish  # noqa: E402
 
 
 def phase(releases: Path, readers: int, seconds: float, scratch: Path, build: Path | None):

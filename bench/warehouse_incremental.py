@@ -33,17 +33,17 @@ from pathlib import Path
 
 import duckdb
 
+from chairside.contracts.topics import TOPICS, topic_named
+from chairside.core.settings import KafkaSettings
 from chairside.demo import DemoConfig, DemoDataset, generate, write_dataset
 from chairside.demo.backdate import backdate_loads
 from chairside.demo.config import DEFAULT_END_DATE
-from chairside.settings import KafkaSettings
-from chairside.warehouse_diff import mart_differences
+from chairside.demo.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.cassandra import store as cassandra_store
 from ingestion.inbox.loader import load_inbox
 from ingestion.kafka.consumer import ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.kafka.producer import Outgoing, Publisher
-from ingestion.kafka.topics import TOPICS, topic_named
+from tests.warehouse_diff import mart_differences
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")  # the venv's dbt, whatever the PATH

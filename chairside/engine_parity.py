@@ -6,7 +6,7 @@ check it. Each Spark column is cast to the type the DuckDB mart has (Spark keeps
 timestamps and wall-clock times as timestamps of the same value; DuckDB's session is set to UTC
 so both read alike). Money is decimal on both sides and must match to the cent; rates are doubles
 and must match to 1e-9, so doubles are compared rounded to 9 places. The times a build stamps its
-rows with differ by construction and are left out (chairside/warehouse_diff.py).
+rows with differ by construction and are left out (tests/warehouse_diff.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from chairside.warehouse_diff import BUILD_STAMPS
+from tests.warehouse_diff import BUILD_STAMPS
 
 RATE_PLACES = 9
 

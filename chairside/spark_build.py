@@ -1,6 +1,7 @@
 """Run dbt on the `spark` target (Spark in local mode) in this process.
 
-The models call the inbox loader's phone, email and gender normalisers (chairside/duckdb_udfs.py
+The models call the inbox loader's phone, email and gender normalisers
+(chairside/core/duckdb_udfs.py
 registers them for DuckDB). dbt-spark's session method takes the process's Spark session
 (`getOrCreate`), so starting that session here, with the same functions registered as Spark
 UDFs, gives dbt's connection the same normalisation as DuckDB's: one implementation, not a SQL
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from chairside.duckdb_udfs import normalize_email, normalize_gender, normalize_phone
+from chairside.core.duckdb_udfs import normalize_email, normalize_gender, normalize_phone
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from chairside.warehouse import transaction
+from chairside.core.warehouse import transaction
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """MLflow plumbing shared by the forecasting and the client-value runs.
 
 MLflow 3 refuses the file store, so Chairside's default tracking URI is a SQLite database
-(`chairside.settings`). Runs and the model registry live in that database; a new experiment keeps
+(`chairside.core.settings`). Runs and the model registry live in that database; a new experiment
+keeps
 its artifacts in an `artifacts/` folder beside it (an absolute path, fixed when the experiment is
 created) rather than in `./mlruns` of whatever directory the process started in. A tracking server
 URI keeps the artifact root the server was configured with.

@@ -8,10 +8,10 @@ app = marimo.App(width="medium", app_title="Chairside · Calls")
 def _():
     import marimo as mo
 
-    from chairside.analytics import calls, charts, ui
-    from chairside.analytics.catalog import load_catalog
-    from chairside.analytics.kpis import KPIS, Family, period_kpis, weekly_kpis
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics import calls, charts, ui
+    from chairside.presentation.analytics.catalog import load_catalog
+    from chairside.presentation.analytics.kpis import KPIS, Family, period_kpis, weekly_kpis
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     return (

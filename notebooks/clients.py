@@ -8,10 +8,10 @@ app = marimo.App(width="medium", app_title="Chairside · Clients")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, clients, safe_csv, ui
-    from chairside.analytics.catalog import CUSTOMER_SCORES, load_catalog
-    from chairside.analytics.kpis import weekly_kpis
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics import charts, clients, safe_csv, ui
+    from chairside.presentation.analytics.catalog import CUSTOMER_SCORES, load_catalog
+    from chairside.presentation.analytics.kpis import weekly_kpis
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     # the call list and the campaign audience need contacts: the owner release

@@ -8,12 +8,12 @@ app = marimo.App(width="medium", app_title="Chairside · Data health")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, health, ui
-    from chairside.analytics.catalog import load_catalog
-    from chairside.analytics.filters import monday
-    from chairside.release.readers import current_release
-    from chairside.release.status import describe, release_status
-    from chairside.settings import load_settings
+    from chairside.core.settings import load_settings
+    from chairside.presentation.analytics import charts, health, ui
+    from chairside.presentation.analytics.catalog import load_catalog
+    from chairside.presentation.analytics.filters import monday
+    from chairside.presentation.release.readers import current_release
+    from chairside.presentation.release.status import describe, release_status
 
     warehouse = current_release("owner")
     return (
@@ -175,7 +175,7 @@ def _(health, mo, ui, warehouse):
 
 @app.cell
 def _(catalog, filters, mo, ui, warehouse):
-    from chairside.analytics import alerts as _alerts
+    from chairside.presentation.analytics import alerts as _alerts
 
     _found = ui.guard(lambda: _alerts.in_range(warehouse, filters))
     _intro = mo.md(

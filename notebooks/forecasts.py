@@ -8,9 +8,9 @@ app = marimo.App(width="medium", app_title="Chairside · Forecasts")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, forecasts, ui
-    from chairside.analytics.catalog import FORECASTS, load_catalog
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics import charts, forecasts, ui
+    from chairside.presentation.analytics.catalog import FORECASTS, load_catalog
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     return (

@@ -10,9 +10,9 @@ def _():
 
     import marimo as mo
 
-    from chairside.analytics import today
-    from chairside.analytics.ui import app_clock
-    from chairside.settings import load_settings
+    from chairside.core.settings import load_settings
+    from chairside.presentation.analytics import today
+    from chairside.presentation.analytics.ui import app_clock
     from ingestion.cassandra.session import CassandraUnavailable
     from ingestion.front_desk.inquiry_form import CHANNELS, FormErrors, read_form
     from ingestion.front_desk.record import record

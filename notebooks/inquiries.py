@@ -8,9 +8,9 @@ app = marimo.App(width="medium", app_title="Chairside · Inquiries")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, inquiries, ui
-    from chairside.analytics.catalog import load_catalog
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics import charts, inquiries, ui
+    from chairside.presentation.analytics.catalog import load_catalog
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     # the newest inquiries are for the front desk: who asked what, in the owner's release

@@ -8,20 +8,20 @@ app = marimo.App(width="medium", app_title="Chairside · Overview")
 def _():
     import marimo as mo
 
-    from chairside.analytics import ui
-    from chairside.analytics.catalog import (
+    from chairside.presentation.analytics import ui
+    from chairside.presentation.analytics.catalog import (
         CUSTOMER_SCORES,
         FORECASTS,
         load_catalog,
     )
-    from chairside.analytics.charts import kpi_trends
-    from chairside.analytics.clients import AT_RISK, segments
-    from chairside.analytics.drilldown import drill, rows_behind
-    from chairside.analytics.forecasts import next_weeks
-    from chairside.analytics.history import load_histories
-    from chairside.analytics.insights import find_insights
-    from chairside.analytics.kpis import KPI_BY_NAME, KPIS, week_in_context
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics.charts import kpi_trends
+    from chairside.presentation.analytics.clients import AT_RISK, segments
+    from chairside.presentation.analytics.drilldown import drill, rows_behind
+    from chairside.presentation.analytics.forecasts import next_weeks
+    from chairside.presentation.analytics.history import load_histories
+    from chairside.presentation.analytics.insights import find_insights
+    from chairside.presentation.analytics.kpis import KPI_BY_NAME, KPIS, week_in_context
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     return (
@@ -174,7 +174,7 @@ def _(
 def _(catalog, filters, mo, ui, warehouse, week):
     import datetime as _dt
 
-    from chairside.analytics import scorecard as _scorecard
+    from chairside.presentation.analytics import scorecard as _scorecard
 
     # the last complete month known by the end of the reported week
     _cards = ui.guard(
@@ -198,7 +198,7 @@ def _(catalog, filters, mo, ui, warehouse, week):
 
 @app.cell
 def _(catalog, filters, mo, ui, warehouse):
-    from chairside.analytics import alerts as _alerts
+    from chairside.presentation.analytics import alerts as _alerts
 
     # alerts known in the picked range: each fires once, the month its metric fell below target
     _found = ui.guard(lambda: _alerts.in_range(warehouse, filters))
@@ -226,7 +226,7 @@ def _(catalog, filters, mo, ui, warehouse):
 
 @app.cell
 def _(catalog, filters, mo, ui, warehouse):
-    from chairside.analytics import levers as _levers
+    from chairside.presentation.analytics import levers as _levers
 
     _pairs = ui.guard(lambda: _levers.upsell_pairs(warehouse, filters.shop_ids))
     _parts = [mo.md("## Revenue levers: services to offer together")]
@@ -247,8 +247,8 @@ def _(catalog, filters, mo, ui, warehouse):
 
 @app.cell
 def _(catalog, filters, mo, ui, warehouse):
-    from chairside.analytics import offpeak as _offpeak
-    from chairside.analytics import pricing as _pricing
+    from chairside.presentation.analytics import offpeak as _offpeak
+    from chairside.presentation.analytics import pricing as _pricing
 
     _hours = ui.guard(lambda: _offpeak.offpeak_hours(warehouse, filters.shop_ids))
     _services = ui.guard(lambda: _pricing.price_realisation(warehouse, filters.shop_ids))

@@ -8,9 +8,9 @@ app = marimo.App(width="medium", app_title="Chairside · Services")
 def _():
     import marimo as mo
 
-    from chairside.analytics import charts, services, ui
-    from chairside.analytics.catalog import load_catalog
-    from chairside.release.readers import current_release
+    from chairside.presentation.analytics import charts, services, ui
+    from chairside.presentation.analytics.catalog import load_catalog
+    from chairside.presentation.release.readers import current_release
 
     warehouse = current_release("analyst")
     return charts, load_catalog, mo, services, ui, warehouse

@@ -10,9 +10,9 @@ def _():
 
     import marimo as mo
 
-    from chairside.analytics import today
-    from chairside.analytics.ui import app_clock
-    from chairside.settings import load_settings
+    from chairside.core.settings import load_settings
+    from chairside.presentation.analytics import today
+    from chairside.presentation.analytics.ui import app_clock
     from ingestion.inbox.shops_file import read_shop_book
     from ingestion.kafka.client import KafkaUnavailable
     from ingestion.kafka.today_feed import TodayFeed, start_of_today

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
 from orchestration.defs.dbt.assets import chairside_dbt_assets
 from orchestration.defs.dbt.cli_resource import VENV_DBT, ChairsideDbtResource
 from orchestration.defs.dbt.project import dbt_project

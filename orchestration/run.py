@@ -7,8 +7,8 @@ import datetime as dt
 
 import dagster as dg
 
-from chairside.release.store import ReleaseStore
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
+from chairside.presentation.release.store import ReleaseStore
 from orchestration.definitions import defs
 from orchestration.defs.clock import clock_config
 from orchestration.defs.release.refusals import PUBLISHING_JOBS, record_refusal

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chairside.settings import Settings, load_settings
+from chairside.core.settings import Settings, load_settings
 
 SETTINGS_VARIABLES = (
     "CHAIRSIDE_DATA_DIR",

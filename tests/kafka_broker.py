@@ -16,11 +16,11 @@ from functools import cache
 
 import duckdb
 
+from chairside.contracts.topics import TOPICS, topic_named
+from chairside.core.settings import KafkaSettings
 from chairside.demo import DemoConfig, DemoDataset, generate
-from chairside.settings import KafkaSettings
-from ingestion.kafka.local_broker import LocalKafkaBroker
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher
-from ingestion.kafka.topics import TOPICS, topic_named
 
 PARTITIONS = 3
 

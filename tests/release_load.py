@@ -4,7 +4,8 @@ what `bench/release_readers.py` times.
     python -m tests.release_load reader --releases DIR --seconds 60 --out reads.json
     python -m tests.release_load builder --warehouse W --releases DIR --seconds 60 --out b.json
 
-A reader runs the apps' own queries (`chairside.analytics`) against the current releases, in a
+A reader runs the apps' own queries (`chairside.presentation.analytics`) against the current
+releases, in a
 loop, and records each page's latency or its error. The builder does what a build does to the
 files: it holds the build database open for writing while it rewrites the biggest marts (the
 lock a dbt build takes), then publishes a release and lets retention delete old ones, again and
@@ -21,12 +22,12 @@ from pathlib import Path
 
 import duckdb
 
-from chairside.analytics import appointments, calls, clients, health, kpis, services
-from chairside.analytics.catalog import load_catalog
-from chairside.analytics.filters import Filters
-from chairside.release.publish import publish
-from chairside.release.readers import CurrentRelease
-from chairside.settings import ReleaseSettings
+from chairside.core.settings import ReleaseSettings
+from chairside.presentation.analytics import appointments, calls, clients, health, kpis, services
+from chairside.presentation.analytics.catalog import load_catalog
+from chairside.presentation.analytics.filters import Filters
+from chairside.presentation.release.publish import publish
+from chairside.presentation.release.readers import CurrentRelease
 
 AS_OF = dt.date(2026, 11, 16)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
-from chairside.settings import KafkaSettings, WebhookSettings
+from chairside.core.settings import KafkaSettings, WebhookSettings
 from ingestion.inbox.shops_file import ShopBookWatcher
 from ingestion.webhooks.app import Service, create_app
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 import duckdb
 
-from chairside.warehouse import transaction
+from chairside.core.warehouse import transaction
 
 _EVENT_TABLES = ("raw_kafka.appointments", "raw_kafka.calls", "raw_kafka.customers")
 # Columns that record when the pipeline stored a row; source times (occurred_at, a CRM's

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 import duckdb
 
-from chairside.campaigns.split import CONTROL_SHARE
-from chairside.campaigns.store import DDL, campaign_id
+from chairside.core.warehouse import transaction
 from chairside.demo.model import PlayedCampaign
-from chairside.warehouse import transaction
+from chairside.presentation.campaigns.split import CONTROL_SHARE
+from chairside.presentation.campaigns.store import DDL, campaign_id
 
 TRUE_LIFT = 0.30
 RULE = "win_back"

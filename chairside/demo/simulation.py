@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from chairside.campaigns.split import split
 from chairside.demo.agenda import Agenda
 from chairside.demo.campaigns import (
     BOOK_WITHIN_DAYS,
@@ -62,6 +61,7 @@ from chairside.demo.population import ARRIVAL_MIX, PeopleFactory
 from chairside.demo.profiles import ProfileDesk
 from chairside.demo.randomness import chance, poisson, rng_for
 from chairside.demo.slots import find_advance_slot, find_walk_in_slot
+from chairside.presentation.campaigns.split import split
 
 Progress = Callable[[str], None]
 

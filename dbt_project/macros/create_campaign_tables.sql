@@ -1,6 +1,6 @@
 {#- The campaign register (written by `chairside campaign export`, read by fct_campaign_results):
     created empty before every build so a warehouse without any campaign still builds. The one
-    declaration of these tables: chairside/campaigns/store.py runs this body as it stands before
+    declaration of these tables: chairside/presentation/campaigns/store.py runs this body as it stands before
     an export, so it stays plain SQL, without Jinja. -#}
 {% macro create_campaign_tables() %}
     create schema if not exists ops;

@@ -5,7 +5,8 @@ a row can hold a birth year of 1800, a `created_at` in year 1 (a zeroed device c
 beyond the year 9999 (Python's `date` cannot hold it, `Date.date()` raises), a phone that dials
 nowhere, text of megabytes or control characters. Such a row is quarantined with the field and
 the reason (`store.QUARANTINE`); the shop's other rows load. The limits are the contract's
-plausibility bounds (`ingestion.bounds`, shared with Kafka), and phones and emails are read by
+plausibility bounds (`chairside.contracts.bounds`, shared with Kafka), and phones and emails are
+read by
 the same rules as the inbox's cells, which is how the warehouse matches people across sources.
 """
 
@@ -18,11 +19,10 @@ from collections.abc import Callable, Iterable
 
 from cassandra.util import Date
 
-from ingestion import bounds
+from chairside.contracts import bounds, cells
+from chairside.contracts.events import InquiryReceived
 from ingestion.cassandra import mapping
 from ingestion.cassandra.reader import Row
-from ingestion.inbox import cells
-from ingestion.kafka.schema import InquiryReceived
 
 Problem = tuple[str, str]  # (field, reason)
 Check = Callable[[Row, bounds.Bounds, str], Problem | None]

@@ -21,8 +21,8 @@ import duckdb
 from cassandra.cluster import Session
 from cassandra.util import Date
 
-from chairside.warehouse import transaction
-from ingestion.bounds import Bounds
+from chairside.contracts.bounds import Bounds
+from chairside.core.warehouse import transaction
 from ingestion.cassandra import checks, mapping, reader, store, watermarks
 from ingestion.cassandra.reader import Page
 from ingestion.inbox.kinds import ParseContext

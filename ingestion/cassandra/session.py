@@ -21,7 +21,7 @@ from cassandra.cluster import (
 )
 from cassandra.query import dict_factory
 
-from chairside.settings import CassandraSettings
+from chairside.core.settings import CassandraSettings
 
 
 class CassandraUnavailable(RuntimeError):

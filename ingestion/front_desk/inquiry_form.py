@@ -1,5 +1,5 @@
 """What a receptionist typed, checked field by field, as the inbox checks an inquiries sheet:
-the same phone, email, age and gender parsers (`ingestion/inbox/cells.py`), so an inquiry
+the same phone, email, age and gender parsers (`chairside/contracts/cells.py`), so an inquiry
 from the form and one from a spreadsheet match the same person in the warehouse.
 
 Every field's problem is reported at once, keyed by the field, so the form can show each
@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chairside.analytics.phones import shop_region
-from ingestion.inbox import cells
+from chairside.contracts import cells
+from chairside.contracts.events import InquiryReceived
+from chairside.core.phones import shop_region
 from ingestion.inbox.shops_file import ShopBook
 from ingestion.kafka.outgoing import InvalidEvent, contract_data, derived_event_id, event_message
 from ingestion.kafka.producer import Outgoing
-from ingestion.kafka.schema import InquiryReceived
 
 FIELDS = ("shop", "name", "phone", "email", "age", "gender", "inquiry", "channel")
 CHANNELS = ("walk_in", "phone", "web", "form")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 from zoneinfo import ZoneInfo
 
-from chairside.settings import CassandraSettings
+from chairside.contracts.topics import INQUIRIES
+from chairside.core.settings import CassandraSettings
 from ingestion.cassandra.session import open_session
 from ingestion.front_desk.inquiry_form import Inquiry
 from ingestion.kafka.acknowledged import AcknowledgedPublisher
-from ingestion.kafka.topics import INQUIRIES
 
 INSERT = (
     "INSERT INTO inquiries_by_day (shop_id, day, created_at, inquiry_id, customer_name, phone,"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ingestion.inbox import cells
+from chairside.contracts import cells
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import duckdb
 
-from chairside.settings import load_settings
-from chairside.warehouse import transaction
+from chairside.core.settings import load_settings
+from chairside.core.warehouse import transaction
 from ingestion.inbox import store
 from ingestion.inbox.files import content_id, display_name, inbox_files
 from ingestion.inbox.kinds import KINDS, Kind, ParseContext, kind_of

@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from ingestion.inbox import cells
+from chairside.contracts import cells
 from ingestion.inbox.kinds import Column, Kind, ParseContext, header_key
 from ingestion.inbox.reader import Sheet
 

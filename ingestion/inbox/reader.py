@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ingestion.inbox.cells import Cell
+from chairside.contracts.cells import Cell
 from ingestion.inbox.encoding import NotText, decode
 
 

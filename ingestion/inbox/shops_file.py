@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingestion.inbox import cells
+from chairside.contracts import cells
 from ingestion.inbox.files import display_name, inbox_files
 from ingestion.inbox.kinds import SHOPS, ParseContext, kind_of
 from ingestion.inbox.loader import FileRejected, parse_file

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from chairside.warehouse import WarehouseUnavailable, read_frame, transaction
+from chairside.core.warehouse import WarehouseUnavailable, read_frame, transaction
 from ingestion.inbox.kinds import KINDS, SHOP_REF, Kind
 
 PROVENANCE = (

@@ -17,9 +17,9 @@ from types import TracebackType
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import Topic
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka.producer import Outgoing, PublishFailed, producer_config
-from ingestion.kafka.topics import Topic
 
 
 class AcknowledgedPublisher:

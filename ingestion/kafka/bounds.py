@@ -1,7 +1,8 @@
 """The plausibility bounds of a Kafka message: its size, and the time-relative bounds of a
 parsed event's `data`.
 
-The bounds themselves are `ingestion.bounds` (shared with the CRM's rows). The fixed numeric
+The bounds themselves are `chairside.contracts.bounds` (shared with the CRM's rows). The fixed
+numeric
 ones are msgspec constraints in `schema.py`, checked while parsing. What is left here runs once
 per valid event, after parsing: a few comparisons of its timestamp fields (found once per event
 type from its struct) and its birth year against limits computed once per run.
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 import msgspec
 
-from chairside.settings import KafkaSettings
-from ingestion import bounds
-from ingestion.kafka.schema import DATA_TYPES, CustomerUpserted
+from chairside.contracts import bounds
+from chairside.contracts.events import DATA_TYPES, CustomerUpserted
+from chairside.core.settings import KafkaSettings
 
 
 def _instant_fields(struct: type[msgspec.Struct]) -> tuple[str, ...]:

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from chairside.settings import KafkaSettings
-from ingestion.kafka.topics import Topic
+from chairside.contracts.topics import Topic
+from chairside.core.settings import KafkaSettings
 
 ClientName = Literal["confluent", "kafka-python"]
 CLIENT_NAMES: tuple[ClientName, ...] = ("confluent", "kafka-python")

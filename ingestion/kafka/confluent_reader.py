@@ -16,11 +16,11 @@ from confluent_kafka import (
     TopicPartition,
 )
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import Topic
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
 from ingestion.kafka.client_logs import rdkafka_logger
 from ingestion.kafka.rdkafka_config import rdkafka_config
-from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
 

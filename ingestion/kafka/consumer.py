@@ -31,7 +31,8 @@ from functools import partial
 
 import duckdb
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import TOPICS, Topic
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka import store
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import (
@@ -44,7 +45,6 @@ from ingestion.kafka.client import (
 )
 from ingestion.kafka.envelope import validate
 from ingestion.kafka.faults import FaultPoints
-from ingestion.kafka.topics import TOPICS, Topic
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from hashlib import blake2b
 
 import msgspec
 
+from chairside.contracts.events import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope, Version
+from chairside.contracts.topics import TOPIC_OF_EVENT_TYPE, Topic
 from ingestion.kafka.bounds import Bounds
-from ingestion.kafka.schema import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope, Version
-from ingestion.kafka.topics import TOPIC_OF_EVENT_TYPE, Topic
 
 _NUL_ESCAPE = b"\\u0000"  # the only way a JSON text can hold a NUL character
 _PAYLOAD = msgspec.json.Encoder()

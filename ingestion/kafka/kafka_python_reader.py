@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import Topic
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka.client import REQUEST_TIMEOUT_SECONDS, Deliveries, KafkaUnavailable
 from ingestion.kafka.client_logs import quiet_kafka_python
-from ingestion.kafka.topics import Topic
 
 log = logging.getLogger(__name__)
 

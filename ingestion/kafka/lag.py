@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import TOPICS, Topic
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka import store
 from ingestion.kafka.client import ClientName, open_reader
-from ingestion.kafka.topics import TOPICS, Topic
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from typing import Any
 
 import msgspec
 
+from chairside.contracts.events import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope
+from chairside.contracts.topics import TOPIC_OF_EVENT_TYPE
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Invalid, validate
 from ingestion.kafka.producer import Outgoing
-from ingestion.kafka.schema import DATA_TYPES, SUPPORTED_SCHEMA_VERSION, Envelope
-from ingestion.kafka.topics import TOPIC_OF_EVENT_TYPE
 
 # Event ids derived from a source's own id (a Twilio CallSid): the same call is the same event.
 EVENT_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://chairside.invalid/events")

@@ -20,10 +20,10 @@ from types import TracebackType
 
 from confluent_kafka import KafkaError, Message, Producer
 
-from chairside.settings import KafkaSettings
+from chairside.contracts.topics import Topic, topic_named
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka.client_logs import rdkafka_logger
 from ingestion.kafka.rdkafka_config import rdkafka_config
-from ingestion.kafka.topics import Topic, topic_named
 
 _FLUSH_SECONDS = 60.0
 

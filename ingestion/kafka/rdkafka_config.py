@@ -6,7 +6,7 @@ and so on, see `.env.example`); librdkafka spells the same options differently.
 
 from __future__ import annotations
 
-from chairside.settings import KafkaSettings
+from chairside.core.settings import KafkaSettings
 
 # kafka-python option name -> librdkafka property
 RDKAFKA_SECURITY_NAMES = {

@@ -33,10 +33,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chairside.warehouse import transaction
+from chairside.contracts.topics import TOPICS, Topic
+from chairside.core.warehouse import transaction
 from ingestion.kafka.client import Deliveries
 from ingestion.kafka.envelope import Event, Invalid
-from ingestion.kafka.topics import TOPICS, Topic
 
 _EVENT_COLUMNS = """
     event_id varchar not null,

@@ -25,14 +25,14 @@ from zoneinfo import ZoneInfo
 import msgspec
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-from chairside.clock import Clock
-from chairside.settings import KafkaSettings
+from chairside.contracts.events import AppointmentBooked, CallCompleted, InquiryReceived
+from chairside.contracts.topics import APPOINTMENTS, CALLS, INQUIRIES, TOPIC_BY_NAME, Topic
+from chairside.core.clock import Clock
+from chairside.core.settings import KafkaSettings
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import KafkaUnavailable
 from ingestion.kafka.envelope import Event, validate
 from ingestion.kafka.rdkafka_config import rdkafka_config
-from ingestion.kafka.schema import AppointmentBooked, CallCompleted, InquiryReceived
-from ingestion.kafka.topics import APPOINTMENTS, CALLS, INQUIRIES, TOPIC_BY_NAME, Topic
 
 LIVE_GROUP = "chairside-live"
 LIVE_TOPICS = (CALLS, APPOINTMENTS, INQUIRIES)

@@ -21,12 +21,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from chairside.settings import KafkaSettings, WebhookSettings
+from chairside.contracts.topics import CALLS
+from chairside.core.settings import KafkaSettings, WebhookSettings
 from ingestion.inbox.shops_file import ShopBookWatcher
 from ingestion.kafka.acknowledged import AcknowledgedPublisher
 from ingestion.kafka.outgoing import InvalidEvent
 from ingestion.kafka.producer import Outgoing, PublishFailed
-from ingestion.kafka.topics import CALLS
 from ingestion.webhooks import generic_call, twilio_status
 from ingestion.webhooks.body_limit import BodyLimit
 from ingestion.webhooks.logs import answered

@@ -12,9 +12,9 @@ from typing import Literal
 
 import msgspec
 
+from chairside.contracts.events import DurationSeconds, Instant, ShopId, Text
 from ingestion.kafka.outgoing import InvalidEvent, contract_data, derived_event_id, event_message
 from ingestion.kafka.producer import Outgoing
-from ingestion.kafka.schema import DurationSeconds, Instant, ShopId, Text
 
 
 class GenericCall(msgspec.Struct, forbid_unknown_fields=False):

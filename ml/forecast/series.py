@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chairside.clock import WEEK, Clock
+from chairside.core.clock import WEEK, Clock
 
 FORECAST_METRICS = ("appointments_completed", "revenue_total")
 

@@ -1,6 +1,6 @@
 """Resources shared by every domain.
 
-Paths default to None and are resolved from `chairside.settings` when a run uses them, so the
+Paths default to None and are resolved from `chairside.core.settings` when a run uses them, so the
 embedded defaults and the CHAIRSIDE_* variables apply without any environment read at import.
 """
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from chairside import warehouse
-from chairside.clock import Clock, parse_as_of
-from chairside.release.store import ReleaseStore
-from chairside.settings import ReleaseSettings, load_settings
+from chairside.core import warehouse
+from chairside.core.clock import Clock, parse_as_of
+from chairside.core.settings import ReleaseSettings, load_settings
+from chairside.presentation.release.store import ReleaseStore
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -32,7 +32,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class ReleasesResource(dg.ConfigurableResource):
-    """Published releases (`chairside.release`); `root` overrides CHAIRSIDE_RELEASES_DIR."""
+    """Published releases (`chairside.presentation.release`); `root` overrides
+    CHAIRSIDE_RELEASES_DIR."""
 
     root: str | None = None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from chairside.settings import Settings, load_settings
+from chairside.core.settings import Settings, load_settings
 
 CHAIRSIDE = Path(sys.executable).with_name("chairside")
 # The README's default demo (3 shops x 2 years, seed 7), with its last day pinned; the demo then

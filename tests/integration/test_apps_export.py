@@ -36,7 +36,7 @@ APPS = {
         "Held events",
     ],
 }
-# what an app shows instead of a section (chairside.warehouse, catalog, ui), and a failed cell
+# what an app shows instead of a section (chairside.core.warehouse, catalog, ui), and a failed cell
 NOTICES = (
     "No warehouse at",
     "does not have this table",

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chairside.analytics import (
+from chairside.presentation.analytics import (
     appointments,
     calls,
     clients,
@@ -19,10 +19,10 @@ from chairside.analytics import (
     inquiries,
     services,
 )
-from chairside.analytics.catalog import CUSTOMER_SCORES, FORECASTS, load_catalog
-from chairside.analytics.filters import WEEK, Filters
-from chairside.analytics.history import load_histories
-from chairside.analytics.kpis import KPIS, period_kpis, weekly_kpis
+from chairside.presentation.analytics.catalog import CUSTOMER_SCORES, FORECASTS, load_catalog
+from chairside.presentation.analytics.filters import WEEK, Filters
+from chairside.presentation.analytics.history import load_histories
+from chairside.presentation.analytics.kpis import KPIS, period_kpis, weekly_kpis
 from tests.integration.conftest import DemoBuild
 from tests.integration.test_apps_warehouse import (
     DEMO_CLOCK,

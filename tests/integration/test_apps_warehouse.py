@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chairside.analytics.catalog import load_catalog
-from chairside.clock import Clock
-from chairside.release.publish import publish
-from chairside.settings import ReleaseSettings
+from chairside.core.clock import Clock
+from chairside.core.settings import ReleaseSettings
+from chairside.presentation.analytics.catalog import load_catalog
+from chairside.presentation.release.publish import publish
 from ml.tables import CUSTOMER_SCORES, FORECASTS, append_run
 from tests.integration.conftest import DEMO_AS_OF, DemoBuild
 

@@ -17,11 +17,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chairside.analytics.catalog import load_catalog
-from chairside.analytics.kpis import week_in_context
-from chairside.clock import Clock
-from chairside.snapshot.content import build_snapshot
-from chairside.snapshot.render import render_html
+from chairside.core.clock import Clock
+from chairside.presentation.analytics.catalog import load_catalog
+from chairside.presentation.analytics.kpis import week_in_context
+from chairside.presentation.snapshot.content import build_snapshot
+from chairside.presentation.snapshot.render import render_html
 from orchestration.defs.ml.customer_scores import fct_customer_scores
 from orchestration.defs.ml.resources import MlflowResource
 from orchestration.defs.resources import ClockResource, WarehouseResource

@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from chairside.campaigns.split import split
-from chairside.campaigns.store import record
+from chairside.presentation.campaigns.split import split
+from chairside.presentation.campaigns.store import record
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.release.manifest import Manifest
-from chairside.release.store import ReleaseStore
+from chairside.presentation.release.manifest import Manifest
+from chairside.presentation.release.store import ReleaseStore
 from tests.integration.conftest import CHAIRSIDE, DemoBuild
 
 pytestmark = pytest.mark.integration

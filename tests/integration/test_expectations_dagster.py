@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.settings import Settings
+from chairside.core.settings import Settings
 from ingestion.cassandra import store
 from orchestration.defs.quality import QUALITY_CHECKS
 from orchestration.defs.quality.checks import build_suite_check

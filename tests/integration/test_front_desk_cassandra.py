@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chairside.settings import CassandraSettings, Settings, load_settings
+from chairside.contracts.topics import INQUIRIES
+from chairside.core.settings import CassandraSettings, Settings, load_settings
 from ingestion.cassandra import store
 from ingestion.cassandra.loader import load_inquiries
 from ingestion.cassandra.schema import apply_schema
@@ -26,7 +27,6 @@ from ingestion.front_desk.record import record
 from ingestion.inbox.shops_file import read_shop_book
 from ingestion.kafka.acknowledged import AcknowledgedPublisher
 from ingestion.kafka.consumer import ingest
-from ingestion.kafka.topics import INQUIRIES
 from tests.kafka_broker import contract_broker, settings_for
 
 CLUSTER_HOSTS = os.environ.get("CHAIRSIDE_CASSANDRA_HOSTS", "").strip()

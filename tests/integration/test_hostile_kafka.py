@@ -20,10 +20,10 @@ from typing import Any
 import duckdb
 import pytest
 
+from chairside.contracts.topics import APPOINTMENTS, CALLS, CUSTOMERS, INQUIRIES, TOPICS, Topic
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka.consumer import Limits, ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher, key_of
-from ingestion.kafka.topics import APPOINTMENTS, CALLS, CUSTOMERS, INQUIRIES, TOPICS, Topic
 from tests.kafka_broker import event_ids, settings_for
 
 pytestmark = pytest.mark.integration

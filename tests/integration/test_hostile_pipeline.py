@@ -20,11 +20,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.settings import KafkaSettings, Settings
+from chairside.contracts.topics import TOPICS, topic_named
+from chairside.core.settings import KafkaSettings, Settings
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.cassandra import store as crm_store
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher, key_of
-from ingestion.kafka.topics import TOPICS, topic_named
 from orchestration.run import run_pipeline
 from tests.contract_events import booked, call, completed, customer, envelope
 

@@ -8,8 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from chairside.core.settings import Settings
 from chairside.demo import DemoConfig, WrittenFiles, generate, write_dataset
-from chairside.settings import Settings
 from orchestration.defs.ingestion.inbox import inbox_tables
 from orchestration.defs.ingestion.inbox_sensor import inbox_sensor
 from orchestration.defs.resources import InboxResource, WarehouseResource

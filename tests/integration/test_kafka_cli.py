@@ -7,10 +7,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from chairside.cli import main
+from chairside.cli.main import main
+from chairside.core.settings import Settings
 from chairside.demo import write_dataset
-from chairside.settings import Settings
-from ingestion.kafka.local_broker import LocalKafkaBroker
+from chairside.demo.local_broker import LocalKafkaBroker
 from tests.kafka_broker import contract_broker, dirty_dataset, event_ids, expected
 
 pytestmark = pytest.mark.integration

@@ -21,11 +21,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka.client import CLIENT_NAMES
 from ingestion.kafka.consumer import DEFAULT_GROUP
 from ingestion.kafka.faults import FAULT_PAUSE_VARIABLE, PAUSED_MARKER, PHASES
 from ingestion.kafka.lag import group_lag, warehouse_lag
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from tests.kafka_broker import (
     contract_broker,
     dead_letter_reasons,

@@ -7,9 +7,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from chairside.core.settings import Settings
 from chairside.demo import write_dataset
-from chairside.release.readers import CurrentRelease
-from chairside.settings import Settings
+from chairside.presentation.release.readers import CurrentRelease
 from orchestration.definitions import defs
 from orchestration.defs.ingestion.kafka import (
     DEAD_LETTERS_KEY,

@@ -12,14 +12,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chairside.contracts.topics import APPOINTMENTS
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import CLIENT_NAMES, Deliveries, TopicReader, open_reader
 from ingestion.kafka.consumer import DEFAULT_GROUP, Limits, ingest, ingest_topic
 from ingestion.kafka.faults import FaultPoints
 from ingestion.kafka.lag import group_lag, warehouse_lag
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.store import ensure_schema
-from ingestion.kafka.topics import APPOINTMENTS
 from tests.kafka_broker import (
     contract_broker,
     dead_letter_reasons,

@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chairside.contracts.topics import INQUIRIES
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka import store
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import (
@@ -36,10 +38,8 @@ from ingestion.kafka.faults import (
     PAUSED_MARKER,
     FaultPoints,
 )
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher
 from ingestion.kafka.store import ensure_schema
-from ingestion.kafka.topics import INQUIRIES
 from tests.kafka_broker import contract_broker, dirty_dataset, publish_dataset, settings_for
 
 pytestmark = pytest.mark.integration

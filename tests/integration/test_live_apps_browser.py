@@ -23,12 +23,12 @@ from confluent_kafka import Consumer, TopicPartition
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from twilio.request_validator import RequestValidator
 
-from chairside.settings import WebhookSettings
+from chairside.contracts.topics import INQUIRIES
+from chairside.core.settings import WebhookSettings
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.cassandra import store as cassandra_store
 from ingestion.inbox.loader import load_inbox
 from ingestion.kafka.consumer import ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker
-from ingestion.kafka.topics import INQUIRIES
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING
 from tests.kafka_broker import contract_broker, settings_for
 from tests.live_apps import marimo_apps

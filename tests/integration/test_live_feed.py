@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from chairside.clock import Clock
+from chairside.contracts.topics import CALLS, CUSTOMERS
+from chairside.core.clock import Clock
 from ingestion.kafka.outgoing import contract_data, derived_event_id, event_message
 from ingestion.kafka.producer import Outgoing, Publisher
 from ingestion.kafka.today_feed import TodayFeed, start_of_today
-from ingestion.kafka.topics import CALLS, CUSTOMERS
 from tests.kafka_broker import contract_broker, settings_for
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from chairside.settings import Settings
+from chairside.core.settings import Settings
 from ml.clv.simulate import BgNbdParams, GammaGammaParams, simulate_visits
 from ml.forecast.models import CANDIDATES
 from ml.forecast.tracking import registered_model_name

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from chairside.analytics import alerts, levers, offpeak, pricing, scorecard
-from chairside.analytics.catalog import load_catalog
-from chairside.clock import Clock
-from chairside.snapshot.content import build_snapshot
-from chairside.snapshot.render import render_html
+from chairside.core.clock import Clock
+from chairside.presentation.analytics import alerts, levers, offpeak, pricing, scorecard
+from chairside.presentation.analytics.catalog import load_catalog
+from chairside.presentation.snapshot.content import build_snapshot
+from chairside.presentation.snapshot.render import render_html
 from tests.integration.conftest import DEMO_AS_OF
 from tests.integration.test_apps_browser import Server, browser, open_app, server
 

@@ -16,10 +16,10 @@ import phonenumbers
 import pyarrow.parquet as pq
 import pytest
 
-from chairside.release.export import export
-from chairside.release.manifest import Manifest
-from chairside.release.status import describe, release_status
-from chairside.release.store import ReleaseStore
+from chairside.presentation.release.export import export
+from chairside.presentation.release.manifest import Manifest
+from chairside.presentation.release.status import describe, release_status
+from chairside.presentation.release.store import ReleaseStore
 from orchestration.defs.ml import ML_ASSETS
 from orchestration.defs.quality.checks import build_suite_check
 from orchestration.defs.quality.tables import CHECKED_TABLES

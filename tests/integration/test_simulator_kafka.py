@@ -11,12 +11,12 @@ from pathlib import Path
 
 import duckdb
 
-from chairside.simulator import SimulatorConfig, simulate
-from chairside.simulator.envelopes import LiveEvent
+from chairside.contracts.topics import TOPICS
+from chairside.demo.simulator import SimulatorConfig, simulate
+from chairside.demo.simulator.envelopes import LiveEvent
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.consumer import ingest
 from ingestion.kafka.envelope import Event, validate
-from ingestion.kafka.topics import TOPICS
 from tests.kafka_broker import contract_broker, event_ids, settings_for
 
 CHAIRSIDE = Path(sys.executable).with_name("chairside")

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from playwright.sync_api import sync_playwright
 
-from chairside.settings import Settings
+from chairside.core.settings import Settings
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, SENT_CHECK, owner_snapshots
 from orchestration.defs.resources import ClockResource, ReleasesResource
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, MISSING

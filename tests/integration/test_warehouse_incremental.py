@@ -28,16 +28,16 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+from chairside.contracts.topics import TOPICS
+from chairside.core.settings import KafkaSettings
 from chairside.demo.backdate import backdate_loads
-from chairside.settings import KafkaSettings
-from chairside.warehouse_diff import mart_differences
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka import store
 from ingestion.kafka.consumer import ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker
 from ingestion.kafka.producer import Outgoing, Publisher, key_of
-from ingestion.kafka.topics import TOPICS
 from tests.contract_events import booked, call, completed, customer, envelope
 from tests.integration.conftest import DemoBuild
+from tests.warehouse_diff import mart_differences
 
 pytestmark = pytest.mark.integration
 

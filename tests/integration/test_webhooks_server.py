@@ -15,10 +15,10 @@ import duckdb
 import pytest
 from twilio.request_validator import RequestValidator
 
-from chairside.settings import WebhookSettings
+from chairside.contracts.topics import CALLS
+from chairside.core.settings import WebhookSettings
+from chairside.demo.local_broker import LocalKafkaBroker
 from ingestion.kafka.consumer import ingest
-from ingestion.kafka.local_broker import LocalKafkaBroker
-from ingestion.kafka.topics import CALLS
 from tests.kafka_broker import contract_broker, settings_for
 from tests.webhook_server import webhook_server
 

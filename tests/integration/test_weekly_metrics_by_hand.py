@@ -32,11 +32,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.analytics.payroll import payroll_csv, payroll_frame
-from chairside.settings import KafkaSettings, Settings
-from ingestion.kafka.local_broker import LocalKafkaBroker
+from chairside.contracts.topics import TOPICS, topic_named
+from chairside.core.settings import KafkaSettings, Settings
+from chairside.demo.local_broker import LocalKafkaBroker
+from chairside.presentation.analytics.payroll import payroll_csv, payroll_frame
 from ingestion.kafka.producer import Publisher, read_jsonl
-from ingestion.kafka.topics import TOPICS, topic_named
 from orchestration.run import run_pipeline
 from tests.contract_events import booked, call, completed, customer, envelope
 

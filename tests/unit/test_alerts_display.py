@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from chairside.analytics.alerts import display_table, sentence
-from chairside.snapshot.alerts_section import alerts_html, alerts_text
-from chairside.snapshot.render import render_html, render_text
+from chairside.presentation.analytics.alerts import display_table, sentence
+from chairside.presentation.snapshot.alerts_section import alerts_html, alerts_text
+from chairside.presentation.snapshot.render import render_html, render_text
 from tests.unit.test_snapshot_render import snapshot
 
 ALERTS = pd.DataFrame(

@@ -1,5 +1,5 @@
 """Every chart builder against the Vega-Lite schema: the apps show charts unvalidated (see
-`chairside.analytics.charts`), so this is where a wrong encoding is caught."""
+`chairside.presentation.analytics.charts`), so this is where a wrong encoding is caught."""
 
 import json
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chairside.analytics import charts
-from chairside.analytics.kpis import KPI_BY_NAME
+from chairside.presentation.analytics import charts
+from chairside.presentation.analytics.kpis import KPI_BY_NAME
 
 WEEKS = pd.date_range("2026-09-07", periods=6, freq="W-MON")
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from chairside.analytics import ui
+from chairside.presentation.analytics import ui
 
 HOSTILE = pd.DataFrame(
     {

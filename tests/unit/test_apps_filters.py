@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from chairside.analytics.filters import SHOPS, Filters, in_range, monday
+from chairside.presentation.analytics.filters import SHOPS, Filters, in_range, monday
 
 
 def test_a_range_widens_to_the_weeks_that_contain_its_dates() -> None:

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from chairside.analytics.history import COUNTS, HISTORY_WEEKS
-from chairside.analytics.insights import (
+from chairside.presentation.analytics.history import COUNTS, HISTORY_WEEKS
+from chairside.presentation.analytics.insights import (
     MIN_TRIALS,
     ShopHistory,
     binomial_z,

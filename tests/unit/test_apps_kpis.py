@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chairside.analytics.filters import Filters
-from chairside.analytics.kpis import (
+from chairside.presentation.analytics.filters import Filters
+from chairside.presentation.analytics.kpis import (
     KPI_BY_NAME,
     KPIS,
     Family,

@@ -4,7 +4,12 @@ import datetime as dt
 
 import pytest
 
-from chairside.analytics.periods import DEFAULT_PRESET, PRESETS, preset_span, typed_span
+from chairside.presentation.analytics.periods import (
+    DEFAULT_PRESET,
+    PRESETS,
+    preset_span,
+    typed_span,
+)
 
 WEEK = dt.date(2026, 11, 9)  # a Monday
 DATA_FROM = dt.date(2024, 11, 16)

@@ -2,7 +2,7 @@
 
 from click.testing import CliRunner
 
-from chairside.campaign_command import campaign_group
+from chairside.cli.campaign import campaign_group
 
 
 def test_the_help_says_there_is_no_birthday_audience_and_why() -> None:

@@ -1,6 +1,6 @@
 """The campaign's control: a seeded 10% of the eligible clients, drawn the same way every time."""
 
-from chairside.campaigns.split import seed_of, split
+from chairside.presentation.campaigns.split import seed_of, split
 
 KEYS = [f"client-{n:03d}" for n in range(200)]
 

@@ -5,8 +5,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from chairside.campaigns.split import split
-from chairside.campaigns.store import DDL, CampaignExists, record
+from chairside.presentation.campaigns.split import split
+from chairside.presentation.campaigns.store import DDL, CampaignExists, record
 
 DAY = dt.date(2026, 9, 1)
 

@@ -21,7 +21,7 @@ from cassandra import OperationTimedOut
 from cassandra.cluster import ResultSet
 from cassandra.query import SimpleStatement, dict_factory
 
-from chairside.settings import Settings
+from chairside.core.settings import Settings
 from ingestion.cassandra import reader, store
 from ingestion.cassandra.loader import load_customers, load_inquiries
 from ingestion.cassandra.reader import CUSTOMER_COLUMNS

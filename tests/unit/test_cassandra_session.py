@@ -13,8 +13,8 @@ from cassandra.cluster import EXEC_PROFILE_DEFAULT
 from cassandra.query import dict_factory
 from click.testing import CliRunner
 
-from chairside.cli import main
-from chairside.settings import (
+from chairside.cli.main import main
+from chairside.core.settings import (
     CASSANDRA_CONSISTENCY_LEVELS,
     CassandraSettings,
     Settings,

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chairside.clock import AS_OF_ENV, Clock, clock_from, date_at, monday, parse_as_of
-from chairside.settings import load_settings
+from chairside.core.clock import AS_OF_ENV, Clock, clock_from, date_at, monday, parse_as_of
+from chairside.core.settings import load_settings
 
 ZONES = ["America/St_Johns", "America/Vancouver"]
 

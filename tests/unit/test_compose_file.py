@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chairside.settings import KAFKA_SECURITY_OPTIONS
+from chairside.core.settings import KAFKA_SECURITY_OPTIONS
 
 ROOT = Path(__file__).parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

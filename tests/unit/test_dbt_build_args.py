@@ -1,6 +1,6 @@
 import datetime as dt
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 from orchestration.defs.dbt.build_args import DbtBuildConfig, dbt_build_args
 from orchestration.defs.dbt.built_as_of import NEVER_RECORDED, BuildClock
 

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 from orchestration.defs.quality import results
 from orchestration.defs.quality.suites import load_suite, suite_parameters
 from orchestration.defs.quality.tables import CHECKED_TABLES

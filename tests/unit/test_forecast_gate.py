@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chairside.analytics import forecasts
-from chairside.analytics.filters import Filters
-from chairside.snapshot.images import forecast_images
-from chairside.snapshot.render import render_html
+from chairside.presentation.analytics import forecasts
+from chairside.presentation.analytics.filters import Filters
+from chairside.presentation.snapshot.images import forecast_images
+from chairside.presentation.snapshot.render import render_html
 from tests.unit.test_snapshot_render import snapshot
 
 WEEK = dt.date(2026, 11, 9)

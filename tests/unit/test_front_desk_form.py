@@ -10,9 +10,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from chairside.contracts.events import Envelope, InquiryReceived
 from ingestion.front_desk.inquiry_form import FormErrors, read_form
 from ingestion.inbox.shops_file import read_shop_book
-from ingestion.kafka.schema import Envelope, InquiryReceived
 
 TAKEN = dt.datetime(2026, 11, 16, 14, 5, tzinfo=dt.UTC)
 

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 from cassandra.util import Date
 
-from chairside.analytics import health
-from chairside.analytics.filters import Filters
+from chairside.presentation.analytics import health
+from chairside.presentation.analytics.filters import Filters
 from ingestion.cassandra import store
 from ingestion.cassandra.loader import load_customers, load_inquiries
 from tests.unit.test_cassandra_loader import FakeCrm

@@ -553,7 +553,7 @@ def test_the_command_line_loads_without_dagster_and_says_what_became_of_each_fil
     }
     script = (
         "import sys\n"
-        "from chairside.cli import main\n"
+        "from chairside.cli.main import main\n"
         "try:\n"
         "    main(['inbox', 'load'])\n"
         "except SystemExit as stop:\n"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingestion.inbox import cells
+from chairside.contracts import cells
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from ingestion.inbox import cells
+from chairside.contracts import cells
 from ingestion.inbox.kinds import KINDS, Kind, ParseContext
 from ingestion.inbox.loader import load_inbox
 from ingestion.inbox.parse import Header, find_header, parse_sheet

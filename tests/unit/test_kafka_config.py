@@ -2,8 +2,8 @@
 
 import pytest
 
-from chairside.settings import KafkaSettings, load_settings
-from ingestion.kafka.local_broker import LocalKafkaBroker, partitions_for
+from chairside.core.settings import KafkaSettings, load_settings
+from chairside.demo.local_broker import LocalKafkaBroker, partitions_for
 from ingestion.kafka.rdkafka_config import rdkafka_config
 
 

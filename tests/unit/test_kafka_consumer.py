@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chairside.contracts.topics import CALLS
 from ingestion.kafka import store
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.client import Deliveries, KafkaUnavailable
 from ingestion.kafka.consumer import Limits, TopicReport, ingest_topic
 from ingestion.kafka.faults import FAULT_PAUSE_VARIABLE, FaultPoints
-from ingestion.kafka.topics import CALLS
 
 GROUP = "test-group"
 BOUNDS = Bounds.at(dt.datetime(2026, 3, 15, tzinfo=dt.UTC))

@@ -5,7 +5,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.settings import Settings
+from chairside.core.settings import Settings
 from orchestration.definitions import defs
 from orchestration.defs.ingestion.kafka import (
     DEAD_LETTERS_KEY,

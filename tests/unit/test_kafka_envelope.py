@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from chairside.contracts.events import DATA_TYPES
+from chairside.contracts.topics import APPOINTMENTS, CALLS, CUSTOMERS, TOPICS, Topic, topic_named
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Event, Invalid, validate
-from ingestion.kafka.schema import DATA_TYPES
-from ingestion.kafka.topics import APPOINTMENTS, CALLS, CUSTOMERS, TOPICS, Topic, topic_named
 from tests.kafka_broker import dirty_dataset
 
 EVENT_ID = "6f1c2b9e-3a4d-4c1e-9f3b-2d5e6a7b8c9d"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from chairside.contracts.topics import APPOINTMENTS, CALLS
 from ingestion.kafka.producer import Outgoing, key_of, read_jsonl, topic_of_file
-from ingestion.kafka.topics import APPOINTMENTS, CALLS
 
 
 def test_the_key_is_the_entity_id_of_the_topic() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chairside.contracts.topics import CALLS
 from ingestion.kafka import store
 from ingestion.kafka.client import Deliveries
 from ingestion.kafka.envelope import Event, Invalid
-from ingestion.kafka.topics import CALLS
 
 GROUP = "test-group"
 AT = dt.datetime(2026, 3, 14, 13, 2, 5, tzinfo=dt.UTC)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from chairside.analytics.levers import upsell_verdict
+from chairside.presentation.analytics.levers import upsell_verdict
 
 
 def pairs(*rows: tuple) -> pd.DataFrame:

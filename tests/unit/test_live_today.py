@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chairside.analytics import today
-from chairside.clock import Clock
-from ingestion.kafka.schema import InquiryReceived
+from chairside.contracts.events import InquiryReceived
+from chairside.core.clock import Clock
+from chairside.presentation.analytics import today
 from ingestion.kafka.today_feed import LiveEvent, start_of_today
 from ingestion.webhooks.ringing import STALE, CallsInProgress
 

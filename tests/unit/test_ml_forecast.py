@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 from ml.forecast.backtest import Origins, rolling_origins, score
 from ml.forecast.calibration import calibrate_backtest, conformal_quantile, with_interval
 from ml.forecast.champion import ForecastSettings, evaluate_all, evaluate_series

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from chairside.cli import main
+from chairside.cli.main import main
 from ml.clv.score_command import OUTPUT_COLUMNS
 from ml.clv.scores import SEGMENTS
 from ml.clv.visits_file import VisitsFileError, read_visits

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from chairside.analytics.offpeak import offpeak_verdict
-from chairside.analytics.pricing import price_verdict
-from chairside.snapshot.levers_section import levers_text, offpeak_html, pricing_html
+from chairside.presentation.analytics.offpeak import offpeak_verdict
+from chairside.presentation.analytics.pricing import price_verdict
+from chairside.presentation.snapshot.levers_section import levers_text, offpeak_html, pricing_html
 
 
 def hours(*rows: tuple) -> pd.DataFrame:

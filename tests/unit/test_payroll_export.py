@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chairside.analytics.payroll import NoSuchPayPeriod, payroll_csv, payroll_frame
+from chairside.presentation.analytics.payroll import NoSuchPayPeriod, payroll_csv, payroll_frame
 
 
 @pytest.fixture

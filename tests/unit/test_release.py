@@ -12,14 +12,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from chairside.release import switch
-from chairside.release.export import export
-from chairside.release.manifest import CheckResult, Manifest
-from chairside.release.publish import ContactInClear, publish
-from chairside.release.readers import CurrentRelease
-from chairside.release.store import NoRelease, ReleaseStore
-from chairside.settings import DEV_PSEUDONYM_KEY, ReleaseSettings, load_settings
-from chairside.warehouse import read_frame
+from chairside.core.settings import DEV_PSEUDONYM_KEY, ReleaseSettings, load_settings
+from chairside.core.warehouse import read_frame
+from chairside.presentation.release import switch
+from chairside.presentation.release.export import export
+from chairside.presentation.release.manifest import CheckResult, Manifest
+from chairside.presentation.release.publish import ContactInClear, publish
+from chairside.presentation.release.readers import CurrentRelease
+from chairside.presentation.release.store import NoRelease, ReleaseStore
 
 PHONE, EMAIL = "+17095551697", "mark.wong@live.ca"
 

@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 
-from chairside.analytics.safe_csv import to_csv
+from chairside.presentation.analytics.safe_csv import to_csv
 
 
 def test_text_cells_that_would_start_a_formula_are_quoted() -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from chairside.analytics.scorecard import display_table, headline, value_text
+from chairside.presentation.analytics.scorecard import display_table, headline, value_text
 
 CARD = pd.DataFrame(
     {

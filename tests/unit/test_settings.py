@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
 
 
 def test_embedded_defaults_need_no_environment() -> None:
@@ -63,7 +63,7 @@ def test_env_example_documents_every_variable_the_settings_read() -> None:
     read = set(re.findall(r'"((?:CHAIRSIDE|MLFLOW)_[A-Z_]+)"', source))
     read |= {
         f"CHAIRSIDE_KAFKA_{o.upper()}"
-        for o in __import__("chairside.settings", fromlist=["x"]).KAFKA_SECURITY_OPTIONS
+        for o in __import__("chairside.core.settings", fromlist=["x"]).KAFKA_SECURITY_OPTIONS
     }
     missing = sorted(name for name in read if name not in documented)
     assert not missing, f".env.example lacks {missing}"

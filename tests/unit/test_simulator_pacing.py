@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from chairside.simulator.pacing import Pacer
+from chairside.demo.simulator.pacing import Pacer
 
 
 def test_pacer_releases_on_schedule_and_stops_when_asked() -> None:

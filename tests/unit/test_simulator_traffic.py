@@ -4,7 +4,7 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from chairside.simulator.traffic import Activity, Traffic
+from chairside.demo.simulator.traffic import Activity, Traffic
 from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Event, validate

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chairside.analytics import clients
-from chairside.snapshot.render import render_html, render_text
+from chairside.presentation.analytics import clients
+from chairside.presentation.snapshot.render import render_html, render_text
 from tests.unit.test_snapshot_render import snapshot
 
 AS_OF = dt.date(2026, 11, 16)

@@ -8,8 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from chairside.release.publish import publish
-from chairside.settings import ReleaseSettings
+from chairside.core.settings import ReleaseSettings
+from chairside.presentation.release.publish import publish
 from orchestration.defs.release import RELEASE_KEY
 from orchestration.defs.reports import REPORT_ASSETS, REPORT_JOBS, REPORT_SCHEDULES
 from orchestration.defs.reports.schedules import owner_snapshot_schedule

@@ -6,9 +6,9 @@ import ssl
 
 import pytest
 
-from chairside.settings import SmtpSettings
-from chairside.snapshot import mail
-from chairside.snapshot.images import Image
+from chairside.core.settings import SmtpSettings
+from chairside.presentation.snapshot import mail
+from chairside.presentation.snapshot.images import Image
 
 CHART = Image(cid="forecast-revenue_total@water-st", png=b"\x89PNG\r\n\x1a\nchart", alt="Revenue")
 

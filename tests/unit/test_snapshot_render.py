@@ -8,11 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from chairside.analytics.insights import Insight
-from chairside.analytics.kpis import KPIS
-from chairside.snapshot.content import Snapshot
-from chairside.snapshot.images import Image, forecast_images
-from chairside.snapshot.render import render_html, render_text, title
+from chairside.presentation.analytics.insights import Insight
+from chairside.presentation.analytics.kpis import KPIS
+from chairside.presentation.snapshot.content import Snapshot
+from chairside.presentation.snapshot.images import Image, forecast_images
+from chairside.presentation.snapshot.render import render_html, render_text, title
 
 WEEK = dt.date(2026, 11, 9)
 AHEAD = [WEEK + dt.timedelta(weeks=n) for n in range(1, 5)]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from chairside.snapshot.scorecard_section import scorecard_html, scorecard_text
+from chairside.presentation.snapshot.scorecard_section import scorecard_html, scorecard_text
 
 CARD = pd.DataFrame(
     {

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chairside.warehouse import WarehouseUnavailable, read_frame, transaction
+from chairside.core.warehouse import WarehouseUnavailable, read_frame, transaction
 
 
 def built(path: Path) -> Path:

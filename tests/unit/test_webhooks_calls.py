@@ -10,9 +10,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from chairside.contracts.events import CallCompleted, Envelope
 from ingestion.inbox.shops_file import read_shop_book
 from ingestion.kafka.outgoing import InvalidEvent
-from ingestion.kafka.schema import CallCompleted, Envelope
 from ingestion.webhooks import generic_call, twilio_status
 
 RECEIVED = dt.datetime(2026, 11, 16, 15, tzinfo=dt.UTC)

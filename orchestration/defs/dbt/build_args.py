@@ -5,7 +5,7 @@ import json
 
 import dagster as dg
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 from orchestration.defs.dbt.built_as_of import BuildClock
 
 

@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 from cassandra.cluster import Session
 
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
 from ingestion.cassandra import store
 from ingestion.cassandra.loader import TableLoad, load_customers, load_inquiries
 from ingestion.cassandra.session import open_session

@@ -15,7 +15,7 @@ import hashlib
 
 import dagster as dg
 
-from chairside.warehouse import WarehouseUnavailable
+from chairside.core.warehouse import WarehouseUnavailable
 from ingestion.inbox.store import loaded_contents
 from ingestion.inbox.watch import dump_cursor, load_cursor, look
 from orchestration.defs.ingestion.inbox import inbox_tables

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from chairside.settings import load_settings
+from chairside.contracts.topics import TOPICS
+from chairside.core.settings import load_settings
 from ingestion.kafka import store
 from ingestion.kafka.client import DEFAULT_CLIENT, ClientName
 from ingestion.kafka.consumer import DEFAULT_GROUP, Limits, TopicReport, ingest
 from ingestion.kafka.lag import warehouse_lag
-from ingestion.kafka.topics import TOPICS
 from orchestration.defs.ingestion.kafka_checks import (
     check_specs,
     dead_letter_result,
@@ -49,7 +49,7 @@ KAFKA_RETRY = dg.RetryPolicy(
 
 class KafkaResource(dg.ConfigurableResource):
     """How Chairside consumes; the cluster and its security come from CHAIRSIDE_KAFKA_* when a
-    run starts (`chairside.settings`), so nothing is read from the environment at import."""
+    run starts (`chairside.core.settings`), so nothing is read from the environment at import."""
 
     consumer_group: str = DEFAULT_GROUP
     client: ClientName = DEFAULT_CLIENT

@@ -14,7 +14,7 @@ import json
 
 import dagster as dg
 
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
 from ingestion.kafka.lag import TopicLag, group_lag
 from orchestration.defs.ingestion.kafka import KafkaResource
 from orchestration.defs.jobs import event_job, warehouse_job

@@ -10,7 +10,7 @@ import datetime as dt
 
 import dagster as dg
 
-from chairside.warehouse import read_frame
+from chairside.core.warehouse import read_frame
 from ml.clv.evaluation import MAX_DECILE_GAP, MIN_CHURN_AUC
 from ml.clv.scores import (
     AT_RISK,

@@ -10,7 +10,7 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
-from chairside.warehouse import read_frame
+from chairside.core.warehouse import read_frame
 from ml.clv.models import ModelNotIdentified
 from ml.clv.pipeline import ScoringSettings, history_shortfall, run_scoring, score_rows
 from ml.clv.tracking import CLIENT_VALUE_EXPERIMENT, log_scoring_run

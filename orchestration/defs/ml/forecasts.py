@@ -21,7 +21,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from chairside.warehouse import read_frame
+from chairside.core.warehouse import read_frame
 from ml.forecast.champion import ForecastSettings, SeriesResult, evaluate_all
 from ml.forecast.output import forecast_rows
 from ml.forecast.series import build_weekly_series, ended_as_of

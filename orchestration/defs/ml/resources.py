@@ -1,8 +1,8 @@
-"""MLflow as a Dagster resource, resolved from `chairside.settings` when a run uses it."""
+"""MLflow as a Dagster resource, resolved from `chairside.core.settings` when a run uses it."""
 
 import dagster as dg
 
-from chairside.settings import load_settings
+from chairside.core.settings import load_settings
 
 
 class MlflowResource(dg.ConfigurableResource):

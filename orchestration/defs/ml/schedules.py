@@ -12,7 +12,7 @@ and scores through the Sunday that had just ended when it was due.
 
 import dagster as dg
 
-from chairside.clock import date_at
+from chairside.core.clock import date_at
 from orchestration.defs.clock import clock_config
 from orchestration.defs.ml.customer_scores import fct_customer_scores
 from orchestration.defs.ml.forecasts import fct_forecasts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 from orchestration.defs.quality import results
 from orchestration.defs.quality.reading import read_table
 from orchestration.defs.quality.suites import load_suite, required_columns, suite_parameters

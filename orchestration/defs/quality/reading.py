@@ -4,7 +4,8 @@ Only those columns are read, to keep a million-row fact table small in memory. A
 `<json column>.<field>` (`data.outcome`) is read as that field of the JSON column as text
 (`data ->> '$.outcome'`), which lets the raw Kafka suites check the `data` of each event.
 
-Reads go through `chairside.warehouse.read_frame`: a read-only connection held for one query and
+Reads go through `chairside.core.warehouse.read_frame`: a read-only connection held for one query
+and
 retried while a writer holds the file. A check holds the file only while it reads, never while
 it validates, so it keeps a concurrent ingestion waiting for as short a time as it can.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chairside.warehouse import read_frame
+from chairside.core.warehouse import read_frame
 
 _COLUMNS_SQL = (
     "select column_name from information_schema.columns where table_schema = ? and table_name = ?"

@@ -18,7 +18,7 @@ from great_expectations.exceptions import GreatExpectationsError
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-from chairside.clock import Clock
+from chairside.core.clock import Clock
 
 SUITES_DIR = Path(__file__).resolve().parents[3] / "expectations"
 

@@ -11,8 +11,8 @@ import datetime as dt
 
 import dagster as dg
 
-from chairside.release.publish import publish
-from chairside.release.status import release_status
+from chairside.presentation.release.publish import publish
+from chairside.presentation.release.status import release_status
 from orchestration.defs.dbt.assets import chairside_dbt_assets
 from orchestration.defs.ml import ML_ASSETS
 from orchestration.defs.release.checks_of_run import check_results

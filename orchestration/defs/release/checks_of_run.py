@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from chairside.release.manifest import CheckResult
+from chairside.presentation.release.manifest import CheckResult
 
 
 def check_results(instance: dg.DagsterInstance, run_id: str) -> list[CheckResult]:

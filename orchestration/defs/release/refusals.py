@@ -10,8 +10,8 @@ import datetime as dt
 
 import dagster as dg
 
-from chairside.release import refusal
-from chairside.release.store import ReleaseStore
+from chairside.presentation.release import refusal
+from chairside.presentation.release.store import ReleaseStore
 from orchestration.defs.release.checks_of_run import check_results, failed_steps
 from orchestration.defs.resources import ReleasesResource
 

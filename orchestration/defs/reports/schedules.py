@@ -7,8 +7,8 @@ starts late still reports the week that had just ended when it was due.
 
 import dagster as dg
 
-from chairside.release.readers import current_release
-from chairside.warehouse import WarehouseUnavailable, read_frame
+from chairside.core.warehouse import WarehouseUnavailable, read_frame
+from chairside.presentation.release.readers import current_release
 from orchestration.defs.clock import clock_config
 from orchestration.defs.reports.snapshots import OWNER_SNAPSHOTS_KEY, owner_snapshots
 from orchestration.defs.reports.timing import SEND_TIME, TICK_CRON, due_shops

@@ -13,10 +13,10 @@ import dataclasses
 import dagster as dg
 from pydantic import Field
 
-from chairside.analytics.catalog import NoData, load_catalog
-from chairside.release.readers import current_release
-from chairside.settings import load_settings
-from chairside.snapshot.deliver import Outcome, deliver
+from chairside.core.settings import load_settings
+from chairside.presentation.analytics.catalog import NoData, load_catalog
+from chairside.presentation.release.readers import current_release
+from chairside.presentation.snapshot.deliver import Outcome, deliver
 from orchestration.defs.release.assets import RELEASE_KEY
 from orchestration.defs.resources import ClockResource, ReleasesResource
 
