@@ -273,14 +273,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     smtp = None
     if env.get("CHAIRSIDE_SMTP_HOST"):
-        security = _smtp_security(env)
+        smtp_security = _smtp_security(env)
         smtp = SmtpSettings(
             host=env["CHAIRSIDE_SMTP_HOST"],
-            port=_int(env, "CHAIRSIDE_SMTP_PORT", 465 if security == "ssl" else 587),
+            port=_int(env, "CHAIRSIDE_SMTP_PORT", 465 if smtp_security == "ssl" else 587),
             username=env.get("CHAIRSIDE_SMTP_USERNAME") or None,
             password=env.get("CHAIRSIDE_SMTP_PASSWORD") or None,
             sender=env.get("CHAIRSIDE_SMTP_FROM") or "chairside@localhost",
-            security=security,
+            security=smtp_security,
         )
 
     mlflow_default = f"sqlite:///{(data_dir / 'mlflow' / 'mlflow.db').as_posix()}"

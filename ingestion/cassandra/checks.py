@@ -61,6 +61,7 @@ def _key(name: str, value: str | None) -> str | None:
 def _shop(value: str | None) -> str | None:
     if missing := _key("shop_id", value):
         return missing
+    assert value is not None  # _key said so
     if not SHOP_ID.fullmatch(value):
         return f"shop_id {value[:80]!r} is not a shop slug ([a-z0-9-]{{2,40}})"
     return None

@@ -70,7 +70,6 @@ def look(inbox: Path, previous: dict[str, Seen]) -> tuple[list[Change], dict[str
             if before:
                 current[name] = before
             continue
-        same_content = before is not None and before.sha256 == sha256
-        reported = same_content and before.reported
+        reported = before is not None and before.sha256 == sha256 and before.reported
         current[name] = Seen(seen.size, seen.mtime_ns, sha256, reported)
     return changes, current

@@ -22,7 +22,9 @@ from chairside.core.settings import KafkaSettings
 def _instant_fields(struct: type[msgspec.Struct]) -> tuple[str, ...]:
     """The struct's timestamp fields, optional ones included."""
     names = []
-    for info in msgspec.inspect.type_info(struct).fields:
+    info_of = msgspec.inspect.type_info(struct)
+    assert isinstance(info_of, msgspec.inspect.StructType)
+    for info in info_of.fields:
         kind = info.type
         kinds = kind.types if isinstance(kind, msgspec.inspect.UnionType) else (kind,)
         if any(isinstance(kind, msgspec.inspect.DateTimeType) for kind in kinds):

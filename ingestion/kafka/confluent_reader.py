@@ -51,19 +51,27 @@ def _columns(messages: list[Message]) -> Deliveries:
     if failed := [message for message in messages if message.error() is not None]:
         _raise_or_log(failed)
         messages = [message for message in messages if message.error() is None]
+    # a message without an error always has its partition and offset
     return Deliveries(
-        [message.partition() for message in messages],
-        [message.offset() for message in messages],
+        [_known(message.partition()) for message in messages],
+        [_known(message.offset()) for message in messages],
         [message.key() for message in messages],
         [message.value() for message in messages],
     )
+
+
+def _known(value: int | None) -> int:
+    """librdkafka sets a fetched message's partition and offset; None would be its bug."""
+    if value is None:
+        raise KafkaException("a fetched message came without its partition or offset")
+    return value
 
 
 def _raise_or_log(failed: list[Message]) -> None:
     """A fetch error librdkafka will retry by itself is logged; any other ends the run."""
     for message in failed:
         error = message.error()
-        if not error.retriable():
+        if error is not None and not error.retriable():
             raise KafkaException(error)
         client_log.warning("Kafka fetch: %s", error)
 

@@ -18,6 +18,7 @@ a timestamp written with another offset does, as the instant's spelling the prod
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
@@ -69,7 +70,12 @@ def validate(topic: Topic, value: bytes | None, bounds: Bounds) -> Event | Inval
     event = _event(topic, envelope, bounds)
     # A NUL in any string, contract field or not: text columns and their consumers cut or
     # reject it. Scanned for in the raw bytes (in C), only decoded again when found.
-    if isinstance(event, Event) and _NUL_ESCAPE in value and (where := _nul_at(value)):
+    if (
+        isinstance(event, Event)
+        and value is not None
+        and _NUL_ESCAPE in value
+        and (where := _nul_at(value))
+    ):
         return Invalid(f"{where} contains a NUL character (\\u0000)")
     return event
 
@@ -140,6 +146,7 @@ def _nul_at(value: bytes) -> str | None:
         path, node = pending.pop()
         if isinstance(node, str) and "\x00" in node:
             return path or "value"
+        items: Iterable[tuple[object, object]]
         if isinstance(node, dict):
             items = node.items()
         else:
@@ -157,8 +164,9 @@ def _newer_version(value: bytes) -> str | None:
         version = _VERSION.decode(value).schema_version
     except (msgspec.DecodeError, UnicodeDecodeError):
         return None
-    newer = isinstance(version, int) and not isinstance(version, bool)
-    return _newer(version) if newer and version > SUPPORTED_SCHEMA_VERSION else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        return None
+    return _newer(version) if version > SUPPORTED_SCHEMA_VERSION else None
 
 
 def _not_utf8(error: UnicodeDecodeError, where: str = "") -> str:

@@ -22,6 +22,7 @@ maximum age of 1, which cannot be compared with the literature's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,7 @@ class ModelNotIdentified(ValueError):
 
 
 # Both share the parameters r, alpha, a, b and the closed-form predictions used below.
-VisitModel = BetaGeoFitter | ModifiedBetaGeoFitter
+VisitModel: TypeAlias = BetaGeoFitter | ModifiedBetaGeoFitter
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ def test_every_activity_writes_valid_events_and_rows() -> None:
 
     assert set(Counter(o.activity for o in outcomes)) == set(Activity)
     events = [event for outcome in outcomes for event in outcome.events]
-    results = [validate(event.topic, event.value, bounds) for event in events]
-    invalid = [r for r in results if not isinstance(r, Event)]
-    assert invalid == []
+    validated = [validate(event.topic, event.value, bounds) for event in events]
+    assert [r for r in validated if not isinstance(r, Event)] == []
+    results = [r for r in validated if isinstance(r, Event)]
     types = Counter(event.event_type for event in events)
     assert {"customer.upserted", "appointment.booked", "appointment.completed"} <= set(types)
     assert types["call.completed"] > 0

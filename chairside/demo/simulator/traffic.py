@@ -23,6 +23,7 @@ from typing import Any
 from chairside.demo.catalogue import PriceBook, build_price_lists
 from chairside.demo.config import DemoConfig
 from chairside.demo.contacts import ContactDirectory, write_name
+from chairside.demo.crm_seed import CrmRow
 from chairside.demo.ids import IdSequence
 from chairside.demo.lifecycle import checkout
 from chairside.demo.model import (
@@ -43,8 +44,6 @@ from chairside.demo.roster import build_roster
 from chairside.demo.shops import build_shops
 from chairside.demo.simulator.envelopes import LiveEvent, live_event
 from chairside.demo.timestamps import local_iso, utc_iso
-
-CrmRow = dict[str, object]
 
 
 class Activity(StrEnum):
@@ -175,7 +174,7 @@ class Traffic:
             "gender": person.gender.value,
             "marketing_opt_in": person.marketing_opt_in,
         }
-        crm = {
+        crm: CrmRow = {
             "shop_id": floor.shop.shop_id,
             "customer_id": f"crm-{floor.shop.code}-{customer.customer_id}",
             "first_name": person.first_name,
@@ -246,7 +245,7 @@ class Traffic:
         if ahead and chance(rng, _CANCEL_SHARE * _ADVANCE_SHARE):
             booking = rng.choice(ahead)
             floor.open.remove(booking)
-            data = {
+            data: dict[str, Any] = {
                 "appointment_id": booking.appointment_id,
                 "cancelled_by": "customer",
                 "reason": rng.choice(("schedule conflict", "feeling unwell", None)),
@@ -257,7 +256,7 @@ class Traffic:
         booking = min(_due(floor, now), key=lambda b: b.start)
         floor.open.remove(booking)
         if chance(rng, _NO_SHOW_SHARE):
-            data: dict[str, Any] = {"appointment_id": booking.appointment_id}
+            data = {"appointment_id": booking.appointment_id}
             return Outcome(
                 Activity.COMPLETION, (self._event("appointment.no_show", now, floor, data),)
             )
@@ -294,7 +293,7 @@ class Traffic:
         person = floor.people.person(Cadence.PROSPECT, now.date())
         intent, question = ask(rng)
         channel = rng.choices(list(_INQUIRY_CHANNELS), list(_INQUIRY_CHANNELS.values()))[0]
-        row = {
+        row: CrmRow = {
             "shop_id": floor.shop.shop_id,
             "day": now.date().isoformat(),
             "created_at": utc_iso(now),
