@@ -39,6 +39,8 @@ demo: setup
 lint: setup
 	ruff check .
 	ruff format --check .
+	lint-imports
+	mypy
 	cd dbt_project && dbt parse --warn-error-options '{"error": "all"}' --quiet
 	# the dbt templater compiles each model; it needs no warehouse, only a connection
 	CHAIRSIDE_DUCKDB_PATH=:memory: sqlfluff lint dbt_project/models dbt_project/tests \
