@@ -66,7 +66,7 @@ def read_series(path: Path) -> dict[str, pd.Series]:
 
 def _checked(path: Path, series_id: str, rows: pd.DataFrame) -> pd.Series:
     where = f"{path}, series {series_id}"
-    not_monday = rows[rows["week_start"].dt.dayofweek != 0]
+    not_monday = rows[rows["week_start"].dt.day_of_week != 0]
     if not not_monday.empty:
         row = not_monday.iloc[0]
         raise InputError(
