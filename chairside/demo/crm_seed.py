@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from cassandra.cluster import Session
 from cassandra.concurrent import execute_concurrent_with_args
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.core.settings import CassandraSettings
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from ingestion.cassandra.schema import apply_schema
 from ingestion.cassandra.session import open_session
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from cassandra.util import Date
 
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, Row
+from chairside.contracts.crm import CUSTOMER_COLUMNS
+from ingestion.cassandra.reader import Row
 
 RawRecord = dict[str, Any]
 

@@ -15,37 +15,10 @@ from typing import Any
 from cassandra.cluster import Session
 from cassandra.query import SimpleStatement
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
+
 Row = Mapping[str, Any]
 Page = Sequence[Row]
-
-# The contract's columns (docs/contracts.md), selected by name so a column added to a CRM table
-# later changes nothing here.
-CUSTOMER_COLUMNS = (
-    "shop_id",
-    "customer_id",
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "birth_year",
-    "gender",
-    "marketing_opt_in",
-    "created_at",
-    "updated_at",
-)
-INQUIRY_COLUMNS = (
-    "shop_id",
-    "day",
-    "created_at",
-    "inquiry_id",
-    "customer_name",
-    "phone",
-    "email",
-    "age",
-    "gender",
-    "message",
-    "channel",
-)
 
 
 def pages(

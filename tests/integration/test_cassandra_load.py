@@ -16,12 +16,12 @@ import duckdb
 import pytest
 from cassandra.cluster import Session
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.core.settings import CassandraSettings, Settings, load_settings
 from chairside.demo import DemoConfig, generate
 from chairside.demo.crm_seed import seed_crm, write_rows
 from ingestion.cassandra import store
 from ingestion.cassandra.loader import load_customers, load_inquiries
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from ingestion.cassandra.schema import apply_schema
 from ingestion.cassandra.session import open_session
 from orchestration.defs.ingestion.cassandra import cassandra_customers, cassandra_inquiries_by_day

@@ -21,10 +21,10 @@ from cassandra import OperationTimedOut
 from cassandra.cluster import ResultSet
 from cassandra.query import SimpleStatement, dict_factory
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS
 from chairside.core.settings import Settings
 from ingestion.cassandra import reader, store
 from ingestion.cassandra.loader import load_customers, load_inquiries
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS
 from orchestration.defs.ingestion import cassandra as cassandra_assets
 from orchestration.defs.resources import WarehouseResource
 from tests.unit.test_cassandra_rows import contract_columns, customer, driver_value, inquiry

@@ -15,10 +15,11 @@ from cassandra import cqltypes
 from cassandra.query import dict_factory
 from cassandra.util import Date
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.demo import DemoConfig, generate
 from chairside.demo.crm_seed import driver_values
 from ingestion.cassandra import mapping, watermarks
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS, Row
+from ingestion.cassandra.reader import Row
 from ingestion.cassandra.schema import schema_statements
 
 PROTOCOL_VERSION = 5  # Cassandra 4 and 5 speak v5; the value encodings used here are the same in v4

@@ -28,6 +28,7 @@ import openpyxl
 import phonenumbers
 import pytest
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.demo import DemoConfig, DemoDataset, WrittenFiles, generate, write_dataset
 from chairside.demo.model import Cadence
 from chairside.demo.shops import build_shops
@@ -611,40 +612,8 @@ def test_cassandra_rows_have_exactly_the_table_columns(written: Path, dataset: D
     customers = _json_lines(written / "crm" / "customers.jsonl")
     inquiries = _json_lines(written / "crm" / "inquiries_by_day.jsonl")
     assert customers and inquiries
-    assert all(
-        row.keys()
-        == {
-            "shop_id",
-            "customer_id",
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "birth_year",
-            "gender",
-            "marketing_opt_in",
-            "created_at",
-            "updated_at",
-        }
-        for row in customers
-    )
-    assert all(
-        row.keys()
-        == {
-            "shop_id",
-            "day",
-            "created_at",
-            "inquiry_id",
-            "customer_name",
-            "phone",
-            "email",
-            "age",
-            "gender",
-            "message",
-            "channel",
-        }
-        for row in inquiries
-    )
+    assert all(row.keys() == set(CUSTOMER_COLUMNS) for row in customers)
+    assert all(row.keys() == set(INQUIRY_COLUMNS) for row in inquiries)
     zones = {shop.shop_id: shop.zone for shop in dataset.shops}
     for row in inquiries:
         created = datetime.fromisoformat(row["created_at"])

@@ -4,8 +4,8 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.demo.simulator.traffic import Activity, Traffic
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from ingestion.kafka.bounds import Bounds
 from ingestion.kafka.envelope import Event, validate
 

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 
 from cassandra.cluster import Session
 
+from chairside.contracts.crm import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from chairside.core.settings import CassandraSettings
 from chairside.demo.crm_seed import CrmRow, driver_values
-from ingestion.cassandra.reader import CUSTOMER_COLUMNS, INQUIRY_COLUMNS
 from ingestion.cassandra.schema import apply_schema
 from ingestion.cassandra.session import open_session
 
