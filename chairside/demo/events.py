@@ -182,8 +182,9 @@ def _appointment_events(appointment: Appointment) -> Iterator[_Event]:
         yield event(appointment.no_show_at, "appointment.no_show", {})
 
 
-def _call_completed(call: Call) -> _Event:
-    data = {
+def call_completed_data(call: Call) -> dict[str, Any]:
+    """A call as `call.completed`'s data: the one builder the generator and the simulator share."""
+    return {
         "call_id": call.call_id,
         "from_number": call.from_number,
         "caller_name": call.caller_name,
@@ -193,6 +194,10 @@ def _call_completed(call: Call) -> _Event:
         "intent": call.intent.value if call.intent else None,
         "appointment_id": call.appointment_id,
     }
+
+
+def _call_completed(call: Call) -> _Event:
+    data = call_completed_data(call)
     ended = call.started_at + timedelta(seconds=call.duration_sec)
     return _Event(
         CALLS_TOPIC, call.call_id, ended, "call.completed", call.shop_id, data, call.person_id

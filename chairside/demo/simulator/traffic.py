@@ -24,11 +24,11 @@ from chairside.demo.catalogue import PriceBook, build_price_lists
 from chairside.demo.config import DemoConfig
 from chairside.demo.contacts import ContactDirectory, write_name
 from chairside.demo.crm_seed import CrmRow
+from chairside.demo.events import call_completed_data
 from chairside.demo.ids import IdSequence
 from chairside.demo.lifecycle import checkout
 from chairside.demo.model import (
     Cadence,
-    Call,
     CallIntent,
     CallOutcome,
     Channel,
@@ -222,7 +222,7 @@ class Traffic:
                 booking.appointment_id,
             )
             call_id = call.call_id
-            events.append(self._event("call.completed", now, floor, _call_data(call)))
+            events.append(self._event("call.completed", now, floor, call_completed_data(call)))
         data = {
             "appointment_id": booking.appointment_id,
             "customer_id": customer.customer_id,
@@ -284,7 +284,7 @@ class Traffic:
             rng, floor.shop, caller, number, now, ring(rng, floor.shop, now, busy), intent
         )
         return Outcome(
-            Activity.CALL, (self._event("call.completed", now, floor, _call_data(call)),)
+            Activity.CALL, (self._event("call.completed", now, floor, call_completed_data(call)),)
         )
 
     def _inquiry(self, floor: _Floor, now: datetime) -> Outcome:
@@ -311,7 +311,7 @@ class Traffic:
             call = record_call(
                 rng, floor.shop, person, person.phone, now, CallOutcome.ANSWERED, intent
             )
-            events = (self._event("call.completed", now, floor, _call_data(call)),)
+            events = (self._event("call.completed", now, floor, call_completed_data(call)),)
         return Outcome(Activity.INQUIRY, events, inquiries=(row,))
 
     def _event(
@@ -322,16 +322,3 @@ class Traffic:
 
 def _due(floor: _Floor, now: datetime) -> list[_Booking]:
     return [booking for booking in floor.open if booking.start <= now]
-
-
-def _call_data(call: Call) -> dict[str, Any]:
-    return {
-        "call_id": call.call_id,
-        "from_number": call.from_number,
-        "caller_name": call.caller_name,
-        "started_at": local_iso(call.started_at),
-        "duration_sec": call.duration_sec,
-        "outcome": call.outcome.value,
-        "intent": call.intent.value if call.intent else None,
-        "appointment_id": call.appointment_id,
-    }
