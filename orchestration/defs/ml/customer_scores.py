@@ -94,18 +94,18 @@ def fct_customer_scores(
         visits,
         tracking_uri=mlflow.resolved_uri,
         experiment=config.experiment,
-        scoring_run_id=context.run_id,
-        dagster_run_id=context.run_id,
+        scoring_run_id=context.run.run_id,
+        dagster_run_id=context.run.run_id,
         input_fingerprint=fingerprint(visits),
     )
     rows = score_rows(
         result,
-        scoring_run_id=context.run_id,
+        scoring_run_id=context.run.run_id,
         scored_at=dt.datetime.now(dt.UTC),
         mlflow_run_id=mlflow_run_id,
     )
     with warehouse.connect() as con:
-        written = append_run(con, CUSTOMER_SCORES, rows, context.run_id)
+        written = append_run(con, CUSTOMER_SCORES, rows, context.run.run_id)
 
     segments = rows["segment"].value_counts()
     return dg.MaterializeResult(
@@ -129,5 +129,5 @@ def _no_scores(
     """A run that writes no scores still creates the table and says why."""
     context.log.warning(f"no customer scores this run: {reason}")
     with warehouse.connect() as con:
-        append_run(con, CUSTOMER_SCORES, CUSTOMER_SCORES.empty_rows(), context.run_id)
+        append_run(con, CUSTOMER_SCORES, CUSTOMER_SCORES.empty_rows(), context.run.run_id)
     return dg.MaterializeResult(metadata={"rows": 0, "skipped": reason})

@@ -92,12 +92,12 @@ def fct_forecasts(
     shops = read_frame(warehouse.resolved_path, SHOPS_SQL)
     weekly = read_frame(warehouse.resolved_path, WEEKLY_SQL)
     for back in range(config.weeks_back, 0, -1):
-        run_id = f"{context.run_id}-{back}w-back"
+        run_id = f"{context.run.run_id}-{back}w-back"
         earlier = ended_as_of(weekly, shops, clock.clock, weeks_back=back)
         done = _forecast(context, config, earlier, shops, mlflow, warehouse, run_id)
         context.log.info(f"{done.rows} rows forecast as of {back} week(s) back, run {run_id}")
     weekly = ended_as_of(weekly, shops, clock.clock)
-    done = _forecast(context, config, weekly, shops, mlflow, warehouse, context.run_id)
+    done = _forecast(context, config, weekly, shops, mlflow, warehouse, context.run.run_id)
     results = done.results
 
     champions = [result.champion for result in results]
@@ -153,7 +153,7 @@ def _forecast(
             tracking_uri=mlflow.resolved_uri,
             experiment=config.experiment,
             forecast_run_id=forecast_run_id,
-            dagster_run_id=context.run_id,
+            dagster_run_id=context.run.run_id,
             input_fingerprint=fingerprint(weekly),
         )
     rows = forecast_rows(

@@ -51,9 +51,9 @@ def published_release(
     manifest = publish(
         warehouse.resolved_path,
         releases.settings,
-        run_id=context.run_id,
+        run_id=context.run.run_id,
         as_of=clock.clock.as_of,
-        checks=check_results(context.instance, context.run_id),
+        checks=check_results(context.instance, context.run.run_id),
     )
     context.log.info(f"published release {manifest.release_id}; readers see it now")
     return dg.MaterializeResult(
@@ -80,7 +80,7 @@ def _unaudited_marts(context: dg.AssetExecutionContext, releases: ReleasesResour
     built = {
         record.asset_key
         for record in context.instance.get_records_for_run(
-            context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+            context.run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
         ).records
     }
     dbt_marts = set(MARTS) - {asset.key for asset in ML_ASSETS}
