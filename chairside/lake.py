@@ -58,7 +58,8 @@ def export_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, target
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+    counted = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+    count = int(counted[0]) if counted else 0
     if count == 0 or not partitions:
         # one file, so that even an empty table has its schema in the lake
         con.execute(f"copy ({rows}) to '{target / 'rows.parquet'}' (format parquet)")

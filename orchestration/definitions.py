@@ -79,6 +79,10 @@ defs = dg.Definitions(
         "clock": ClockResource(),
         "inbox": InboxResource(),
         "kafka": KafkaResource(),
-        "dbt": ChairsideDbtResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        # DbtCliResource.__init__ takes the DbtProject; mypy sees only the subclass' pydantic fields
+        "dbt": ChairsideDbtResource(
+            project_dir=dbt_project,  # type: ignore[arg-type]
+            dbt_executable=DBT_EXECUTABLE,
+        ),
     },
 )

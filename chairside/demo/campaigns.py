@@ -58,10 +58,10 @@ def record_played(con: duckdb.DuckDBPyConnection, campaigns: Iterable[PlayedCamp
     con.execute(DDL)
     written = 0
     for campaign in campaigns:
-        (exists,) = con.execute(
-            "select count(*) from ops.campaigns where campaign_id = ?", [campaign.campaign_id]
+        recorded = con.execute(
+            "select 1 from ops.campaigns where campaign_id = ?", [campaign.campaign_id]
         ).fetchone()
-        if exists:
+        if recorded is not None:
             continue
         with transaction(con):
             con.execute(

@@ -29,6 +29,8 @@ MIN_Z = 2.0
 MIN_Z_SERVICES = 3.0
 MIN_TRIALS = 30  # below this a shop's rate moves by whole points from one client
 RETENTION = weekly_metric("new_client_retention_90d")
+if RETENTION.known_after_days is None:
+    raise ValueError("the metric registry must say when new_client_retention_90d becomes known")
 # A week's 90-day retention is known 90 days after the week's last day: 13 weeks later.
 RETENTION_DELAY_WEEKS = math.ceil(RETENTION.known_after_days / 7)
 

@@ -109,7 +109,7 @@ def cassandra_assets(configured: bool) -> list[dg.AssetsDefinition | dg.AssetSpe
     never materialized, whose description says why (module docstring)."""
     loaders = [cassandra_customers, cassandra_inquiries_by_day]
     if configured:
-        return loaders
+        return [*loaders]
     return [
         dg.AssetSpec(
             spec.key,
