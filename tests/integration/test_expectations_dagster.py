@@ -186,6 +186,5 @@ def test_missing_and_empty_tables_pass_saying_so_and_a_missing_column_fails(
         "currency",
         "opens_at",
         "closes_at",
-        "shop_name",
         "owner_email",
     }
